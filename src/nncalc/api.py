@@ -1,0 +1,49 @@
+"""The Python entry point behind :func:`nncalc.summarize`."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+
+from .core.model import Model
+from .summary import Summary, summarize_model
+
+
+def models_in(namespace: dict) -> list[Model]:
+    """The distinct models a script left in its globals, in definition order."""
+    seen, models = set(), []
+    for value in namespace.values():
+        if isinstance(value, Model) and id(value) not in seen:
+            seen.add(id(value))
+            models.append(value)
+    return models
+
+
+def run_for_summaries(path: str, argv=None, quiet: bool = True):
+    """Run a script; return (summaries it printed, models left in its globals)."""
+    from . import session
+    from .core.naming import reset_uids
+    from .script import run_script
+
+    session.reset()
+    reset_uids()
+    if quiet:
+        session.style = "none"
+        with contextlib.redirect_stdout(io.StringIO()):
+            namespace = run_script(path, argv)
+    else:
+        namespace = run_script(path, argv)
+    return list(session.summaries), models_in(namespace)
+
+
+def summarize(model_or_path, expand_nested: bool = False) -> Summary:
+    """Summarize a model object, or every model of a Keras script (by path)."""
+    if isinstance(model_or_path, Model):
+        return Summary([summarize_model(model_or_path, expand_nested=expand_nested)])
+    if isinstance(model_or_path, (str, os.PathLike)):
+        summaries, models = run_for_summaries(os.fspath(model_or_path))
+        if not summaries:
+            summaries = [summarize_model(m, expand_nested=expand_nested) for m in models]
+        return Summary(summaries)
+    raise TypeError(f"nncalc.summarize takes an nncalc model or a script path, not {type(model_or_path).__name__}")

@@ -1,0 +1,157 @@
+"""The ``nncalc`` command.
+
+    nncalc summary model.py [--explain] [--lang zh] [--format json] [--style keras2]
+    nncalc explain model.py [--lang zh] [-- ARGS FOR THE SCRIPT]
+    nncalc layers
+
+A script's own ``model.summary()`` calls print exactly what Keras prints; if it
+calls none, nncalc summarizes every model the script leaves in its globals.
+User mistakes end in one line ``nncalc: error: file:line: ...`` and exit code 2;
+a bug in nncalc says so and exits with 3 (``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import traceback
+
+FORMATS = ("text", "json", "markdown", "csv", "html")
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="nncalc",
+        description="Shapes, parameters and their derivations for Keras models, without TensorFlow.",
+    )
+    parser.add_argument("--version", action="version", version=f"nncalc {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add_model_command(name: str, help_text: str):
+        cmd = commands.add_parser(name, help=help_text, description=help_text)
+        cmd.add_argument("file", help="a Keras model-definition script (.py)")
+        cmd.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+        cmd.add_argument("--style", choices=("keras3", "keras2"), default="keras3",
+                         help="summary text of Keras 3 (default) or of tf.keras 2.x")
+        cmd.add_argument("--lang", choices=("en", "zh"), default="en", help="language of explanations")
+        cmd.add_argument("--explain", action="store_true", default=name == "explain",
+                         help="after the table, derive every figure")
+        cmd.add_argument("--line-length", type=int, default=None,
+                         help="table width, for models the script does not summarize itself")
+        cmd.add_argument("--show-trainable", action="store_true",
+                         help="add a Trainable column, for models the script does not summarize itself")
+        cmd.add_argument("--expand-nested", action="store_true",
+                         help="show nested models' layers, for models the script does not summarize itself")
+        cmd.add_argument("--debug", action="store_true", help="show tracebacks")
+        return cmd
+
+    add_model_command("summary", "print the Keras summary of every model in a script")
+    add_model_command("explain", "print the summary and the derivation of every figure")
+    commands.add_parser("layers", help="list the Keras layers nncalc supports")
+    return parser
+
+
+def _list_layers() -> int:
+    from .layers import LAYERS
+
+    for name in sorted(LAYERS):
+        cls = LAYERS[name]
+        alias = f" (alias of {cls.__name__})" if cls.__name__ != name else ""
+        print(f"{name}{alias}")
+    return 0
+
+
+def _summarize_script(args) -> int:
+    from . import session
+    from .api import models_in
+    from .core.naming import reset_uids
+    from .script import run_script
+    from .summary import Summary, summarize_model
+
+    session.reset()
+    reset_uids()
+    text = args.format == "text"
+    session.style = args.style if text else "none"
+    if text:
+        namespace = run_script(args.file, args.script_args)
+    else:
+        with contextlib.redirect_stdout(sys.stderr):
+            namespace = run_script(args.file, args.script_args)
+    summaries = list(session.summaries)
+    if not summaries:
+        for model in models_in(namespace):
+            if text:
+                model.summary(line_length=args.line_length, show_trainable=args.show_trainable,
+                              expand_nested=args.expand_nested)
+            else:
+                summaries.append(summarize_model(model, expand_nested=args.expand_nested))
+        summaries = summaries or list(session.summaries)
+    if not summaries:
+        print(f"nncalc: error: {args.file}: the script defines no model", file=sys.stderr)
+        return EXIT_USER_ERROR
+    summary = Summary(summaries)
+    if text:
+        if args.explain:
+            sys.stdout.write(summary.explain(lang=args.lang))
+    elif args.format == "json":
+        print(summary.to_json(lang=args.lang))
+    elif args.format == "markdown":
+        sys.stdout.write(summary.to_markdown(lang=args.lang))
+    elif args.format == "csv":
+        sys.stdout.write(summary.to_csv())
+    else:
+        sys.stdout.write(summary.to_html(lang=args.lang))
+    return 0
+
+
+def _is_user_error(error: BaseException) -> bool:
+    """User mistakes: nncalc's own errors, Keras-style ValueError/TypeError, errors in user code."""
+    from .errors import NncalcError
+
+    if isinstance(error, (NncalcError, ValueError, TypeError, SystemExit)):
+        return True
+    frames = list(traceback.walk_tb(error.__traceback__))
+    if not frames:
+        return True
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    return not os.path.abspath(frames[-1][0].f_code.co_filename).startswith(package_dir)
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    script_args = []
+    if "--" in argv:  # nncalc summary model.py --explain -- --epochs 3
+        cut = argv.index("--")
+        argv, script_args = argv[:cut], argv[cut + 1:]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.script_args = script_args
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USER_ERROR
+    if args.command == "layers":
+        return _list_layers()
+    if not os.path.isfile(args.file):
+        print(f"nncalc: error: {args.file}: no such file", file=sys.stderr)
+        return EXIT_USER_ERROR
+    from .script import ScriptError
+
+    try:
+        return _summarize_script(args)
+    except ScriptError as failure:
+        if args.debug:
+            traceback.print_exception(failure.error)
+        if _is_user_error(failure.error):
+            print(f"nncalc: error: {failure}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        print(f"nncalc: internal error (this is a bug in nncalc, please report it; --debug shows "
+              f"the traceback): {failure}", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+    except BrokenPipeError:
+        return 0

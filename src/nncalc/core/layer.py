@@ -1,0 +1,404 @@
+"""The Layer base class: weights described (never allocated), shapes inferred.
+
+A concrete layer (see ``nncalc.layers``) implements, side by side:
+
+* ``build(input_shape)``: declare its weights with ``add_weight``;
+* ``compute_output_shape(input_shape)``: its output shape;
+* ``explain_shape(input_shape)`` / ``param_formula()``: how those figures come about.
+
+Calling a layer on symbolic tensors builds it on first use and records a
+:class:`~nncalc.core.node.Node`, exactly like the Keras functional API.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+from ..errors import LayerError, NncalcError, Unsupported
+from .dtypes import DTYPE_BITS, get_policy
+from .explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Explanation, Step, Text, num, shape_text
+from .naming import auto_name
+from .node import Node
+from .tensor import KerasTensor, flatten, is_shape, standardize_shape
+
+
+class Weight:
+    """A weight as Keras declares it: name, shape, dtype, trainable. No values."""
+
+    __slots__ = ("name", "shape", "dtype", "trainable", "path")
+
+    def __init__(self, name: str, shape: tuple, dtype: str, trainable: bool, path: str):
+        self.name = name
+        self.shape = shape
+        self.dtype = dtype
+        self.trainable = trainable
+        self.path = path
+
+    @property
+    def size(self) -> int:
+        """Number of scalars: the product of the shape."""
+        return math.prod(self.shape)
+
+    @property
+    def nbytes(self) -> float:
+        """Bytes it would take in memory (Keras counts bits / 8, so int4 gives halves)."""
+        return self.size * DTYPE_BITS[self.dtype] / 8
+
+    def numpy(self):
+        raise Unsupported(f"weight '{self.path}' has no values: nncalc never allocates weights")
+
+    def __repr__(self) -> str:
+        return f"<Weight path={self.path}, shape={self.shape}, dtype={self.dtype}>"
+
+
+class InputSpec:
+    """What a layer accepts: a rank (exact, min or max) and fixed sizes on some axes."""
+
+    def __init__(self, ndim=None, min_ndim=None, max_ndim=None, axes=None, name=None):
+        self.ndim = ndim
+        self.min_ndim = min_ndim
+        self.max_ndim = max_ndim
+        self.axes = axes or {}
+        self.name = name
+
+    def check(self, index: int, shape: tuple, layer_name: str) -> None:
+        """Raise Keras' own ``ValueError`` when ``shape`` does not fit."""
+        where = f"Input {index} with name '{self.name}' of layer '{layer_name}' is incompatible with the layer: "
+        ndim = len(shape)
+        if self.ndim is not None and ndim != self.ndim:
+            raise ValueError(
+                f"{where}expected ndim={self.ndim}, found ndim={ndim}. Full shape received: {shape}"
+            )
+        if self.max_ndim is not None and ndim > self.max_ndim:
+            raise ValueError(f"{where}expected max_ndim={self.max_ndim}, found ndim={ndim}")
+        if self.min_ndim is not None and ndim < self.min_ndim:
+            raise ValueError(
+                f"{where}expected min_ndim={self.min_ndim}, found ndim={ndim}. "
+                f"Full shape received: {shape}"
+            )
+        for axis, value in self.axes.items():
+            if value is not None and shape[axis] not in {value, None}:
+                raise ValueError(
+                    f"{where}expected axis {axis} of input shape to have value {value}, "
+                    f"but received input with shape {shape}"
+                )
+
+
+def map_shapes(fn, structure):
+    """Apply ``fn`` to every shape tuple in a nested list/dict of shapes."""
+    if is_shape(structure):
+        return fn(structure)
+    if isinstance(structure, dict):
+        return {k: map_shapes(fn, v) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(map_shapes(fn, s) for s in structure)
+    raise ValueError(f"Not a shape: {structure!r}")
+
+
+def map_tensors(fn, structure):
+    """Apply ``fn`` to every KerasTensor in a nested list/tuple/dict."""
+    if isinstance(structure, KerasTensor):
+        return fn(structure)
+    if isinstance(structure, dict):
+        return {k: map_tensors(fn, v) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(map_tensors(fn, s) for s in structure)
+    return structure
+
+
+class Layer:
+    """Base of every layer. Holds name, dtype policy, trainable flag, weights and call nodes."""
+
+    # Keyword arguments every Keras layer accepts besides its own.
+    def __init__(
+        self,
+        *,
+        activity_regularizer=None,
+        trainable: bool = True,
+        dtype=None,
+        autocast: bool = True,
+        name: Optional[str] = None,
+        **kwargs,
+    ):
+        if name is not None and not isinstance(name, str):
+            raise ValueError(
+                f"Argument `name` must be a string. Received: name={name} (of type {type(name)})"
+            )
+        self.name = name if name is not None else auto_name(type(self).__name__)
+        self._dtype_policy = get_policy(dtype)
+        input_dim = kwargs.pop("input_dim", None)
+        input_shape = (input_dim,) if input_dim is not None else kwargs.pop("input_shape", None)
+        if input_shape is not None:
+            self._input_shape_arg = tuple(input_shape)
+        if kwargs:
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
+            )
+        if not isinstance(trainable, bool):
+            raise ValueError(
+                f"Expected `trainable` to be a boolean. Received: trainable={trainable} "
+                f"(of type {type(trainable)})"
+            )
+        self._trainable = trainable
+        self.built = False
+        self.input_spec = None
+        self._trainable_variables: list[Weight] = []
+        self._non_trainable_variables: list[Weight] = []
+        self._layers: list[Layer] = []
+        self._inbound_nodes: list[Node] = []
+        self._outbound_nodes: list[Node] = []
+        self._build_shapes = None
+
+    # ----------------------------------------------------------- dtype
+    @property
+    def dtype_policy(self):
+        return self._dtype_policy
+
+    @property
+    def dtype(self) -> str:
+        """The dtype of the layer's weights."""
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._dtype_policy.compute_dtype
+
+    # ----------------------------------------------------------- weights
+    def add_weight(
+        self,
+        *args,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer=None,
+        constraint=None,
+        aggregation="none",
+        overwrite_with_gradient=False,
+        name: Optional[str] = None,
+    ) -> Weight:
+        """Declare a weight; nothing is allocated, so a 10**12-element kernel costs nothing."""
+        if args:  # Keras 2 style: add_weight(name, shape)
+            name, *rest = args
+            if rest:
+                shape = rest[0]
+        shape = () if shape is None else tuple(shape)
+        path = f"{self.name}/{name}"
+        if any(d is None for d in shape):
+            raise ValueError(
+                "Shapes used to initialize variables must be fully-defined (no `None` "
+                f"dimensions). Received: shape={shape} for variable path='{path}'"
+            )
+        shape = standardize_shape(shape)
+        dtype = self.variable_dtype if dtype is None else get_policy(dtype).variable_dtype
+        weight = Weight(name or "variable", shape, dtype, bool(trainable), path)
+        if trainable:
+            self._trainable_variables.append(weight)
+        else:
+            self._non_trainable_variables.append(weight)
+        return weight
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value) -> None:
+        """Freezing a layer freezes its weights and every sublayer, as in Keras."""
+        value = bool(value)
+        self._trainable = value
+        for weight in self._trainable_variables:
+            weight.trainable = value
+        for layer in self._layers:
+            layer.trainable = value
+
+    @property
+    def weights(self) -> list[Weight]:
+        """Own weights then sublayers' weights, each once (a shared weight counts once)."""
+        seen: set[int] = set()
+        result = []
+        for w in self._trainable_variables + self._non_trainable_variables:
+            if id(w) not in seen:
+                seen.add(id(w))
+                result.append(w)
+        for layer in self._layers:
+            for w in layer.weights:
+                if id(w) not in seen:
+                    seen.add(id(w))
+                    result.append(w)
+        return result
+
+    variables = weights
+
+    @property
+    def trainable_weights(self) -> list[Weight]:
+        return [w for w in self.weights if w.trainable] if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list[Weight]:
+        return [w for w in self.weights if not w.trainable] if self.trainable else self.weights
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def count_params(self) -> int:
+        """Number of scalars in all of the layer's weights (trainable or not)."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't "
+                "built. You can build it manually via: `layer.build(input_shape)`."
+            )
+        return sum(w.size for w in self.weights)
+
+    def get_weights(self):
+        raise Unsupported(
+            f"layer '{self.name}' has no weight values: nncalc describes weights without allocating them"
+        )
+
+    # ----------------------------------------------------------- shapes
+    def build(self, input_shape) -> None:
+        """Declare weights for ``input_shape``. Layers without weights need not override."""
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for ``input_shape``; every concrete layer overrides this."""
+        raise Unsupported(f"{type(self).__name__} does not define its output shape")
+
+    def _check_input_spec(self, inputs) -> None:
+        if self.input_spec is None:
+            return
+        specs = flatten(self.input_spec)
+        tensors = flatten(inputs)
+        if len(tensors) != len(specs):
+            raise ValueError(
+                f'Layer "{self.name}" expects {len(specs)} input(s), but it received '
+                f"{len(tensors)} input tensors. Inputs received: {tensors}"
+            )
+        for index, (x, spec) in enumerate(zip(tensors, specs)):
+            if spec is not None:
+                spec.check(index, x.shape, self.name)
+
+    def __call__(self, *args, **kwargs):
+        """Apply the layer to symbolic tensors: build once, infer shapes, record a node."""
+        if args:
+            inputs, args = args[0], args[1:]
+        elif "inputs" in kwargs:
+            inputs = kwargs.pop("inputs")
+        else:
+            raise LayerError(self.name, type(self).__name__, "called without an input tensor")
+        for x in flatten(inputs):
+            if not isinstance(x, KerasTensor):
+                raise Unsupported(
+                    f"layer '{self.name}' ({type(self).__name__}) was called on a "
+                    f"{type(x).__name__}, not on a symbolic tensor: nncalc computes no values; "
+                    "call layers on keras.Input(...) tensors"
+                )
+        try:
+            self._check_input_spec(inputs)
+            shapes = map_tensors(lambda t: t.shape, inputs)
+            if not self.built:
+                self._build_shapes = shapes
+                self.build(shapes)
+                self.built = True
+            output_shapes = self.compute_output_shape(shapes)
+        except NncalcError:
+            raise
+        except (ValueError, TypeError, IndexError, ZeroDivisionError) as error:
+            raise LayerError(self.name, type(self).__name__, str(error)) from error
+        outputs = map_shapes(lambda s: KerasTensor(s, self.output_dtype(inputs)), output_shapes)
+        Node(self, inputs, outputs)
+        return outputs
+
+    def output_dtype(self, inputs) -> str:
+        """Dtype of the outputs: the layer's compute dtype (as Keras autocasts float inputs)."""
+        return self.compute_dtype
+
+    # ----------------------------------------------------------- after calls
+    def _last_node(self) -> Node:
+        if not self._inbound_nodes:
+            raise AttributeError(f"The layer {self.name} has never been called and thus has no defined output.")
+        return self._inbound_nodes[-1]
+
+    @property
+    def input(self):
+        node = self._inbound_nodes[0] if self._inbound_nodes else self._last_node()
+        tensors = node.input_tensors
+        return tensors[0] if len(tensors) == 1 else tensors
+
+    @property
+    def output(self):
+        node = self._inbound_nodes[0] if self._inbound_nodes else self._last_node()
+        tensors = node.output_tensors
+        return tensors[0] if len(tensors) == 1 else tensors
+
+    @property
+    def input_shape(self):
+        node = self._last_node()
+        shapes = [t.shape for t in node.input_tensors]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        node = self._last_node()
+        shapes = [t.shape for t in node.output_tensors]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    # ----------------------------------------------------------- explanations
+    # Chinese names of weights, for explanations ("kernel" is a Dense layer's weight matrix
+    # but a convolution's 卷积核); a layer with other weights extends this.
+    weight_names_zh: dict = {"kernel": "权重", "bias": "偏置"}
+
+    def param_formula(self) -> Optional[str]:
+        """A compact formula for the parameter total, e.g. ``(784 + 1) × 512``; None for a plain sum."""
+        return None
+
+    def param_rule(self) -> Optional[Text]:
+        """The parameter formula in words, e.g. "(input features + 1) × units"."""
+        return None
+
+    def explain_params(self) -> list[Step]:
+        """The total parameter count, then one step per weight: ``kernel (784, 512): 784 × 512``."""
+        weights = self.weights
+        if not self.built:
+            return []
+        total = self.count_params()
+        if not weights:
+            return [Step("params", PARAMS, "0", 0, NO_PARAMS)]
+        formula = self.param_formula() or " + ".join(num(w.size) for w in weights)
+        steps = [Step("params", PARAMS, formula, total, self.param_rule())]
+        for w in weights:
+            factors = " × ".join(num(d) for d in w.shape) or "1"
+            zh = self.weight_names_zh.get(w.name)
+            label = Text(f"{w.name} {shape_text(w.shape)}",
+                         f"{zh} {w.name} {shape_text(w.shape)}" if zh else f"{w.name} {shape_text(w.shape)}")
+            frozen = None if w.trainable and self.trainable else Text("not trainable", "不可训练")
+            steps.append(Step("weight", label, factors, w.size, frozen))
+        return steps
+
+    def explain_shape(self, input_shape) -> list[Step]:
+        """How the output shape follows from ``input_shape``; layers override with their rule."""
+        out = self.compute_output_shape(input_shape)
+        return [Step("shape", OUTPUT_SHAPE, shape_text(out) if is_shape(out) else str(out), out)]
+
+    def explain(self) -> Explanation:
+        """Parameters and output shape of this layer's last call, each derived."""
+        shape_steps = []
+        if self._inbound_nodes:
+            node = self._inbound_nodes[-1]
+            shapes = map_tensors(lambda t: t.shape, node.input_structure)
+            if node.input_tensors:
+                shape_steps = self.explain_shape(shapes)
+        return Explanation(params=self.explain_params(), shape=shape_steps)
+
+    # ----------------------------------------------------------- misc
+    def get_config(self) -> dict:
+        return {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_policy.name}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"

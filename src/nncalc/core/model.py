@@ -1,0 +1,154 @@
+"""The Model base class: a layer made of layers, with Keras' model methods.
+
+``keras.Model(inputs, outputs)`` returns a :class:`~nncalc.core.functional.Functional`;
+``keras.Sequential`` is in :mod:`nncalc.core.sequential`. Training methods are
+accepted and do nothing: nncalc describes a model, it never runs it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import Unsupported
+from .layer import Layer
+
+
+def _is_functional_call(args, kwargs) -> bool:
+    return (
+        len(args) == 2
+        or (len(args) == 1 and "outputs" in kwargs)
+        or ("inputs" in kwargs and "outputs" in kwargs)
+    )
+
+
+class History:
+    """What ``fit`` returns; nncalc trains nothing, so the history is empty."""
+
+    def __init__(self):
+        self.history: dict = {}
+        self.epoch: list = []
+
+
+class Model(Layer):
+    """Base of Sequential and Functional models."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and _is_functional_call(args, kwargs):
+            from .functional import Functional
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        if type(self) is Model or not _is_functional_call(args, kwargs):
+            raise Unsupported(
+                "subclassed keras.Model (a class with its own call()) is not supported yet; "
+                "build the model with keras.Sequential or keras.Model(inputs, outputs)"
+            )
+
+    compiled = False
+    optimizer = None
+
+    @property
+    def layers(self) -> list[Layer]:
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None) -> Layer:
+        """The layer called ``name``, or the layer at ``index`` in ``layers``."""
+        if index is not None and name is not None:
+            raise ValueError(
+                f"Provide only a layer name or a layer index. Received: index={index}, name={name}."
+            )
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(self.layers)} layers."
+                )
+            return self.layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}."
+            )
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Print the Keras 3 summary table of this model (same arguments as Keras)."""
+        from .. import session
+        from ..summary import summarize_model
+
+        summary = summarize_model(self, expand_nested=expand_nested, layer_range=layer_range)
+        session.record_summary(summary)
+        if session.style == "keras3":
+            from ..render.keras3 import print_summary
+
+            print_summary(summary, line_length=line_length, positions=positions,
+                          print_fn=print_fn, show_trainable=show_trainable)
+        elif session.style == "keras2":
+            from ..render.keras2 import print_summary
+
+            print_summary(summary, line_length=line_length, positions=positions, print_fn=print_fn)
+
+    # -------------------------------------------------------------- training API
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):
+        """Remember the optimizer (Keras creates it here); nothing is compiled."""
+        from .. import optimizers
+
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        self.compiled = True
+
+    def fit(self, *args, **kwargs):
+        """Train nothing, but build the optimizer as Keras' first ``fit`` does.
+
+        From then on ``summary()`` shows the "Optimizer params" line, as in Keras.
+        """
+        if not self.compiled:
+            raise ValueError("You must call `compile()` before using the model.")
+        if not self.optimizer.built:
+            self.optimizer.build(self.trainable_weights)
+        return History()
+
+    def evaluate(self, *args, **kwargs):
+        raise Unsupported(f"model '{self.name}': evaluate() needs real weights; nncalc allocates none")
+
+    def predict(self, *args, **kwargs):
+        raise Unsupported(f"model '{self.name}': predict() needs real weights; nncalc allocates none")
+
+    def save(self, *args, **kwargs):
+        raise Unsupported(f"model '{self.name}': save() is not supported yet")
+
+    def save_weights(self, *args, **kwargs):
+        raise Unsupported(f"model '{self.name}': nncalc has no weight values to save")
+
+    def load_weights(self, *args, **kwargs):
+        """Weights are never loaded: shapes and counts do not depend on them."""
+        return None
+
+    def _layer_range_bounds(self, layers, layer_range):
+        """``layer_range=("start", "end")``: regexes matched against layer names (Keras rule)."""
+        if layer_range is None:
+            return 0, len(layers)
+        if len(layer_range) != 2:
+            raise ValueError(
+                "layer_range must be a list or tuple of length 2. Received: "
+                f"layer_range = {layer_range} of length {len(layer_range)}"
+            )
+        if not all(isinstance(x, str) for x in layer_range):
+            raise ValueError(f"layer_range should contain string type only. Received: {layer_range}")
+        lower = [i for i, layer in enumerate(layers) if re.match(layer_range[0], layer.name)]
+        upper = [i for i, layer in enumerate(layers) if re.match(layer_range[1], layer.name)]
+        if not lower or not upper:
+            raise ValueError(
+                "Passed layer_names do not match the layer names in the model. "
+                f"Received: {layer_range}"
+            )
+        if min(lower) > max(upper):
+            return min(upper), max(lower) + 1
+        return min(lower), max(upper) + 1

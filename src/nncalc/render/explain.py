@@ -1,0 +1,98 @@
+"""Explanations: every figure of every row, derived with its numbers, in English or Chinese.
+
+Each line is ``label: formula = value`` followed by the rule in words; the
+numbers come from the layer's own computation (see :mod:`nncalc.core.explain`).
+"""
+
+from __future__ import annotations
+
+from ..core.explain import Explanation, Step, Text, num, say, shape_text
+from ..summary import ModelSummary, Summary
+
+HEADINGS = {
+    "model": Text('Explanations for model "{name}"', '模型 "{name}" 的计算过程'),
+    "params": Text("Params", "参数"),
+    "shape": Text("Output shape", "输出形状"),
+    "totals": Text(
+        "Total params: {total} = trainable {trainable} + non-trainable {non_trainable}",
+        "参数总数：{total} = 可训练参数 {trainable} + 不可训练参数 {non_trainable}",
+    ),
+    "unbuilt": Text("not built yet: no weights", "尚未构建：没有权重"),
+    "never_called": Text("never called: output shape unknown", "从未被调用：输出形状未知"),
+}
+
+
+def value_text(value) -> str:
+    """An int with thousands separators, a shape as Keras prints it."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return num(value)
+    if isinstance(value, tuple):
+        return shape_text(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(value_text(v) for v in value) + "]"
+    return str(value)
+
+
+def step_line(step: Step, lang: str) -> str:
+    """``label: formula = value  (rule)``; the ``= value`` is dropped when the formula is the value."""
+    value = value_text(step.value)
+    text = f"{say(step.label, lang)}: {step.formula}"
+    if not step.formula.endswith(value):
+        text += f" = {value}"
+    if step.rule is not None:
+        text += f"  ({say(step.rule, lang)})"
+    return text
+
+
+def step_dict(step: Step, lang: str) -> dict:
+    """One step as JSON data."""
+    value = step.value
+    if isinstance(value, tuple):
+        value = list(value)
+    elif isinstance(value, list):
+        value = [list(v) if isinstance(v, tuple) else v for v in value]
+    return {
+        "topic": step.topic,
+        "label": say(step.label, lang),
+        "formula": step.formula,
+        "value": value,
+        "rule": say(step.rule, lang) if step.rule is not None else None,
+    }
+
+
+def explanation_dict(explanation: Explanation, lang: str) -> dict:
+    """``{"params": [steps], "output_shape": [steps]}`` for the JSON schema."""
+    return {
+        "params": [step_dict(s, lang) for s in explanation.params],
+        "output_shape": [step_dict(s, lang) for s in explanation.shape],
+    }
+
+
+def render_model(model: ModelSummary, lang: str = "en") -> str:
+    lines = [HEADINGS["model"](lang).format(name=model.name), ""]
+    for row in model.rows:
+        indent = "   " * row.depth
+        lines.append(f"{indent}{row.name} ({row.class_name})")
+        params = row.explanation.params
+        if not row.built:
+            lines.append(f"{indent}  {HEADINGS['params'](lang)}: {HEADINGS['unbuilt'](lang)}")
+        for step in params:
+            pad = "    " if step.topic == "weight" else "  "
+            lines.append(f"{indent}{pad}{step_line(step, lang)}")
+        if row.output_shape is None:
+            lines.append(f"{indent}  {HEADINGS['shape'](lang)}: {HEADINGS['never_called'](lang)}")
+        for i, step in enumerate(row.explanation.shape):
+            pad = "  " if i == 0 else "    "
+            lines.append(f"{indent}{pad}{step_line(step, lang)}")
+        lines.append("")
+    lines.append(HEADINGS["totals"](lang).format(
+        total=num(model.total_params), trainable=num(model.trainable_params),
+        non_trainable=num(model.non_trainable_params)))
+    return "\n".join(lines) + "\n"
+
+
+def render(summary: Summary, lang: str = "en") -> str:
+    """Explanations of every model, separated by a blank line."""
+    return "\n" + "\n".join(render_model(m, lang) for m in summary.models)

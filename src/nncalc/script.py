@@ -1,0 +1,149 @@
+"""Run an unmodified Keras script with nncalc standing in for Keras and TensorFlow.
+
+Every import form users write resolves to :mod:`nncalc.keras`: ``import keras``,
+``from keras import layers``, ``from keras.layers import Dense``,
+``from tensorflow import keras``, ``from tensorflow.keras.models import Sequential``,
+``import tensorflow as tf; tf.keras...`` (and ``tf_keras``, ``keras_core``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.util
+import os
+import runpy
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import Optional
+
+# Top-level names a script may import, and the nncalc module each stands for.
+ALIASES = {
+    "keras": "nncalc.keras",
+    "tf_keras": "nncalc.keras",
+    "keras_core": "nncalc.keras",
+    "tensorflow": "nncalc.keras.tensorflow",
+    "tensorflow.keras": "nncalc.keras",
+}
+
+
+def target_module(fullname: str) -> Optional[str]:
+    """``tensorflow.keras.layers`` -> ``nncalc.keras.layers``; None if not ours to answer."""
+    for prefix in ("tensorflow.keras", "keras", "tf_keras", "keras_core"):
+        if fullname == prefix or fullname.startswith(prefix + "."):
+            return ALIASES[prefix] + fullname[len(prefix):]
+    if fullname == "tensorflow":
+        return ALIASES["tensorflow"]
+    if fullname.startswith("tensorflow."):
+        return fullname.replace("tensorflow.", "nncalc.keras.tensorflow.", 1)
+    return None
+
+
+class _AliasLoader(importlib.abc.Loader):
+    def __init__(self, module):
+        self.module = module
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module):
+        pass
+
+
+class KerasAliasFinder(importlib.abc.MetaPathFinder):
+    """Resolves Keras/TensorFlow imports to nncalc's Keras-compatible modules."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        target_name = target_module(fullname)
+        if target_name is None:
+            return None
+        from .errors import Unsupported
+
+        try:
+            module = importlib.import_module(target_name)
+        except ModuleNotFoundError:
+            raise Unsupported(
+                f"module {fullname} is not supported by nncalc yet "
+                "(run `nncalc layers` for what is supported)"
+            ) from None
+        return importlib.util.spec_from_loader(fullname, _AliasLoader(module))
+
+
+_FINDER = KerasAliasFinder()
+
+
+def install_import_hook() -> None:
+    """Make Keras/TensorFlow imports resolve to nncalc (idempotent)."""
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+    for name in list(sys.modules):
+        if target_module(name) is not None and not getattr(sys.modules[name], "__name__", "").startswith("nncalc"):
+            del sys.modules[name]
+
+
+def uninstall_import_hook() -> None:
+    if _FINDER in sys.meta_path:
+        sys.meta_path.remove(_FINDER)
+    for name in list(sys.modules):
+        if target_module(name) is not None:
+            del sys.modules[name]
+
+
+@dataclass
+class ScriptError(Exception):
+    """A user script failed: where (file:line) and why, ready for one line of output."""
+
+    path: str
+    line: Optional[int]
+    error: BaseException
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {error_text(self.error)}"
+
+
+def error_text(error: BaseException) -> str:
+    """The first line of an exception's message, prefixed with its type when not ours."""
+    from .errors import NncalcError
+
+    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if isinstance(error, NncalcError):
+        return message
+    return f"{type(error).__name__}: {message}"
+
+
+def _script_line(tb, path: str) -> Optional[int]:
+    """The line of the script (not of nncalc) where the error surfaced."""
+    line = None
+    real = os.path.realpath(path)
+    for frame, lineno in traceback.walk_tb(tb):
+        if os.path.realpath(frame.f_code.co_filename) == real:
+            line = lineno
+    return line
+
+
+def run_script(path: str, argv: Optional[list[str]] = None) -> dict:
+    """Execute ``path`` as ``__main__`` with nncalc as Keras; return its globals.
+
+    Raises :class:`ScriptError` (with the script's file and line) if the script fails.
+    """
+    install_import_hook()
+    old_argv = sys.argv
+    sys.argv = [path] + list(argv or [])
+    script_dir = os.path.dirname(os.path.abspath(path))
+    sys.path.insert(0, script_dir)
+    try:
+        return runpy.run_path(path, run_name="__main__")
+    except SystemExit as exit_:
+        if exit_.code in (None, 0):
+            return {}
+        raise ScriptError(path, None, exit_) from None
+    except (KeyboardInterrupt, RecursionError, MemoryError):
+        raise
+    except Exception as error:  # the user's script: anything may fail
+        raise ScriptError(path, _script_line(error.__traceback__, path), error) from error
+    finally:
+        sys.argv = old_argv
+        if sys.path and sys.path[0] == script_dir:
+            sys.path.pop(0)

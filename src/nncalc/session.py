@@ -1,0 +1,24 @@
+"""What the current run has seen: the summaries a script printed, and how to print them.
+
+``Model.summary()`` asks here how to print (Keras 3 or tf.keras 2 style, or not
+at all when the CLI writes JSON) and records the summary it made, so the CLI
+can add explanations or other formats after the script has run.
+"""
+
+from __future__ import annotations
+
+from .summary import ModelSummary
+
+style = "keras3"  # "keras3" | "keras2" | "none" (record only)
+summaries: list[ModelSummary] = []
+
+
+def record_summary(summary: ModelSummary) -> None:
+    summaries.append(summary)
+
+
+def reset() -> None:
+    """Forget recorded summaries and restore defaults (naming counters are reset separately)."""
+    global style
+    style = "keras3"
+    summaries.clear()

@@ -1,0 +1,217 @@
+"""The summary of a model as plain data: the rows Keras' ``summary()`` shows, and totals.
+
+Nothing here formats text: renderers in :mod:`nncalc.render` turn a
+:class:`Summary` into Keras' table, JSON, Markdown, CSV, HTML or explanations.
+
+Which rows, in which order, and what they say follows Keras 3
+(``keras/src/utils/summary_utils.py``):
+
+* Sequential models list ``model.layers`` (no InputLayer); functional models list
+  every operation of the graph, InputLayers included, in graph order.
+* A functional model is "sequential-like" (no "Connected to" column) when each
+  graph depth holds one node with one input tensor and no layer is called twice.
+* A row's output shape is that of the layer's *last* call; "?" if never called.
+* Totals count each weight once; trainable ones only where the layer (and every
+  model above it) is trainable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .core.explain import Explanation
+from .core.layer import Layer
+
+@dataclass
+class LayerRow:
+    """One row of the table."""
+
+    name: str
+    class_name: str
+    output_shape: object  # None ("?"), a shape tuple, or a list of shape tuples
+    params: int
+    built: bool
+    trainable_params: int
+    non_trainable_params: int
+    connected_to: list  # [(layer name, node index, tensor index)] within this model
+    depth: int
+    trainable: Optional[bool]  # None when the layer has no weights
+    explanation: Explanation = field(default_factory=Explanation)
+
+
+@dataclass
+class ModelSummary:
+    """One model: its rows in Keras' order and its totals (with byte sizes, 1 KB = 1024 B)."""
+
+    name: str
+    class_name: str
+    sequential_like: bool
+    rows: list[LayerRow]
+    total_params: int
+    trainable_params: int
+    non_trainable_params: int
+    trainable_bytes: float
+    non_trainable_bytes: float
+    optimizer_params: Optional[int] = None  # None until the optimizer is built (first fit)
+    optimizer_bytes: float = 0.0
+
+    @property
+    def total_bytes(self) -> float:
+        return self.trainable_bytes + self.non_trainable_bytes + self.optimizer_bytes
+
+
+@dataclass
+class Summary:
+    """Every model of a script, file or object, in the order they were summarized."""
+
+    models: list[ModelSummary]
+
+    def to_json(self, lang: str = "en", indent: Optional[int] = 2) -> str:
+        from .render.json import render
+
+        return render(self, lang=lang, indent=indent)
+
+    def to_markdown(self, lang: str = "en") -> str:
+        from .render.markdown import render
+
+        return render(self, lang=lang)
+
+    def to_csv(self) -> str:
+        from .render.csv import render
+
+        return render(self)
+
+    def to_html(self, lang: str = "en") -> str:
+        from .render.html import render
+
+        return render(self, lang=lang)
+
+    def to_text(self, line_length: Optional[int] = None, show_trainable: bool = False) -> str:
+        from .render.keras3 import render_text
+
+        return "".join(render_text(m, line_length=line_length, show_trainable=show_trainable)
+                       for m in self.models)
+
+    def explain(self, lang: str = "en") -> str:
+        from .render.explain import render
+
+        return render(self, lang=lang)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def _unique_size(weights) -> tuple[int, float]:
+    """(parameter count, bytes) of a weight list; bytes count each weight object once."""
+    count = sum(w.size for w in weights)
+    unique = {id(w): w for w in weights}.values()
+    return count, sum(w.nbytes for w in unique)
+
+
+def is_sequential_like(model) -> bool:
+    """Keras' test for dropping the "Connected to" column."""
+    from .core.functional import Functional
+
+    if not isinstance(model, Functional):
+        return True
+    nodes = []
+    for depth_nodes in model._nodes_by_depth.values():
+        if len(depth_nodes) > 1 or (len(depth_nodes) == 1 and len(depth_nodes[0].input_tensors) > 1):
+            return False
+        nodes += depth_nodes
+    node_ids = set(map(id, nodes))
+    for layer in model.layers:
+        if sum(1 for node in layer._inbound_nodes if id(node) in node_ids) > 1:
+            return False
+    return True
+
+
+def row_output_shape(layer: Layer):
+    """The last call's output shape(s); None when the layer was never called."""
+    if layer._inbound_nodes:
+        shapes = [t.shape for t in layer._inbound_nodes[-1].output_tensors]
+        return shapes[0] if len(shapes) == 1 else shapes
+    if layer._build_shapes is not None:
+        return layer.compute_output_shape(layer._build_shapes)
+    return None
+
+
+def _connections(layer: Layer, relevant: set[int]) -> list[tuple[str, int, int]]:
+    result = []
+    for node in layer._inbound_nodes:
+        if relevant and id(node) not in relevant:
+            continue
+        for x in node.input_tensors:
+            history = x._keras_history
+            result.append((history.operation.name, history.node_index, history.tensor_index))
+    return result
+
+
+def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int]) -> list[LayerRow]:
+    trainable_count = sum(w.size for w in layer.trainable_weights)
+    non_trainable_count = sum(w.size for w in layer.non_trainable_weights)
+    row = LayerRow(
+        name=layer.name,
+        class_name=type(layer).__name__,
+        output_shape=row_output_shape(layer),
+        params=layer.count_params() if layer.built else 0,
+        built=layer.built,
+        trainable_params=trainable_count,
+        non_trainable_params=non_trainable_count,
+        connected_to=_connections(layer, relevant),
+        depth=depth,
+        trainable=layer.trainable if layer.weights else None,
+        explanation=layer.explain(),
+    )
+    rows = [row]
+    sublayers = getattr(layer, "layers", None) if expand_nested else None
+    if sublayers:
+        for sub in sublayers:
+            rows.extend(_rows(sub, depth + 1, expand_nested, relevant))
+    return rows
+
+
+def summarize_model(model, expand_nested: bool = False, layer_range=None) -> ModelSummary:
+    """The plain-data summary of one built (or partly built) model."""
+    from .core.functional import Functional
+
+    sequential_like = is_sequential_like(model)
+    layers = model._operations if isinstance(model, Functional) else model.layers
+    graph = model if isinstance(model, Functional) else getattr(model, "_functional", None)
+    relevant = set()
+    if graph is not None:
+        relevant = {id(n) for nodes in graph._nodes_by_depth.values() for n in nodes}
+    start, stop = model._layer_range_bounds(layers, layer_range)
+    rows = []
+    for layer in layers[start:stop]:
+        rows.extend(_rows(layer, 0, expand_nested, relevant))
+    trainable, trainable_bytes = _unique_size(model.trainable_weights)
+    non_trainable, non_trainable_bytes = _unique_size(model.non_trainable_weights)
+    optimizer = getattr(model, "optimizer", None)
+    optimizer_params, optimizer_bytes = None, 0.0
+    if model.compiled and optimizer is not None and optimizer.built:
+        optimizer_params, optimizer_bytes = _unique_size(optimizer.variables)
+    return ModelSummary(
+        name=model.name,
+        class_name=type(model).__name__,
+        sequential_like=sequential_like,
+        rows=rows,
+        total_params=trainable + non_trainable + (optimizer_params or 0),
+        trainable_params=trainable,
+        non_trainable_params=non_trainable,
+        trainable_bytes=trainable_bytes,
+        non_trainable_bytes=non_trainable_bytes,
+        optimizer_params=optimizer_params,
+        optimizer_bytes=optimizer_bytes,
+    )
+
+
+def output_shape_json(shape):
+    """A row's output shape for JSON: a list (null for unknown dims) or a list of such lists."""
+    if shape is None:
+        return None
+    if isinstance(shape, tuple):
+        return list(shape)
+    return [output_shape_json(s) for s in shape]
+
