@@ -140,18 +140,21 @@ def main(argv=None) -> int:
     if not os.path.isfile(args.file):
         print(f"nncalc: error: {args.file}: no such file", file=sys.stderr)
         return EXIT_USER_ERROR
-    from .script import ScriptError
+    from .script import ScriptError, error_text
 
     try:
         return _summarize_script(args)
     except ScriptError as failure:
-        if args.debug:
-            traceback.print_exception(failure.error)
-        if _is_user_error(failure.error):
-            print(f"nncalc: error: {failure}", file=sys.stderr)
-            return EXIT_USER_ERROR
-        print(f"nncalc: internal error (this is a bug in nncalc, please report it; --debug shows "
-              f"the traceback): {failure}", file=sys.stderr)
-        return EXIT_INTERNAL_ERROR
+        error, where = failure.error, str(failure)
     except BrokenPipeError:
         return 0
+    except Exception as failure:  # after the script ran: rendering or summarizing failed
+        error, where = failure, f"{args.file}: {error_text(failure)}"
+    if args.debug:
+        traceback.print_exception(error)
+    if _is_user_error(error):
+        print(f"nncalc: error: {where}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(f"nncalc: internal error (this is a bug in nncalc, please report it; --debug shows "
+          f"the traceback): {where}", file=sys.stderr)
+    return EXIT_INTERNAL_ERROR

@@ -8,9 +8,9 @@ Every import form users write resolves to :mod:`nncalc.keras`: ``import keras``,
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-import importlib.abc
-import importlib.util
+import importlib.machinery
 import os
 import runpy
 import sys
@@ -40,7 +40,9 @@ def target_module(fullname: str) -> Optional[str]:
     return None
 
 
-class _AliasLoader(importlib.abc.Loader):
+class _AliasLoader:
+    """Hands the import system an already-imported nncalc module."""
+
     def __init__(self, module):
         self.module = module
 
@@ -51,7 +53,7 @@ class _AliasLoader(importlib.abc.Loader):
         pass
 
 
-class KerasAliasFinder(importlib.abc.MetaPathFinder):
+class KerasAliasFinder:
     """Resolves Keras/TensorFlow imports to nncalc's Keras-compatible modules."""
 
     def find_spec(self, fullname, path=None, target=None):
@@ -67,27 +69,31 @@ class KerasAliasFinder(importlib.abc.MetaPathFinder):
                 f"module {fullname} is not supported by nncalc yet "
                 "(run `nncalc layers` for what is supported)"
             ) from None
-        return importlib.util.spec_from_loader(fullname, _AliasLoader(module))
+        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module))
 
 
 _FINDER = KerasAliasFinder()
 
 
-def install_import_hook() -> None:
-    """Make Keras/TensorFlow imports resolve to nncalc (idempotent)."""
-    if _FINDER not in sys.meta_path:
-        sys.meta_path.insert(0, _FINDER)
-    for name in list(sys.modules):
-        if target_module(name) is not None and not getattr(sys.modules[name], "__name__", "").startswith("nncalc"):
-            del sys.modules[name]
+@contextlib.contextmanager
+def keras_aliases():
+    """While active, Keras/TensorFlow imports resolve to nncalc; afterwards all is as before.
 
-
-def uninstall_import_hook() -> None:
-    if _FINDER in sys.meta_path:
+    Modules of a real Keras or TensorFlow that were already imported are set
+    aside and put back on exit, so nncalc can run scripts inside a process
+    that also uses real Keras (as the differential tests do).
+    """
+    saved = {name: module for name, module in sys.modules.items() if target_module(name) is not None}
+    for name in saved:
+        del sys.modules[name]
+    sys.meta_path.insert(0, _FINDER)
+    try:
+        yield
+    finally:
         sys.meta_path.remove(_FINDER)
-    for name in list(sys.modules):
-        if target_module(name) is not None:
+        for name in [n for n in sys.modules if target_module(n) is not None]:
             del sys.modules[name]
+        sys.modules.update(saved)
 
 
 @dataclass
@@ -128,13 +134,13 @@ def run_script(path: str, argv: Optional[list[str]] = None) -> dict:
 
     Raises :class:`ScriptError` (with the script's file and line) if the script fails.
     """
-    install_import_hook()
     old_argv = sys.argv
     sys.argv = [path] + list(argv or [])
     script_dir = os.path.dirname(os.path.abspath(path))
     sys.path.insert(0, script_dir)
     try:
-        return runpy.run_path(path, run_name="__main__")
+        with keras_aliases():
+            return runpy.run_path(path, run_name="__main__")
     except SystemExit as exit_:
         if exit_.code in (None, 0):
             return {}

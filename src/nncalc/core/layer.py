@@ -13,6 +13,7 @@ Calling a layer on symbolic tensors builds it on first use and records a
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Optional
 
 from ..errors import LayerError, NncalcError, Unsupported
@@ -130,6 +131,12 @@ class Layer:
         input_dim = kwargs.pop("input_dim", None)
         input_shape = (input_dim,) if input_dim is not None else kwargs.pop("input_shape", None)
         if input_shape is not None:
+            warnings.warn(
+                "Do not pass an `input_shape`/`input_dim` argument to a layer. When using "
+                "Sequential models, prefer using an `Input(shape)` object as the first layer in "
+                "the model instead.",
+                stacklevel=2,
+            )
             self._input_shape_arg = tuple(input_shape)
         if kwargs:
             raise ValueError(
@@ -184,10 +191,17 @@ class Layer:
         name: Optional[str] = None,
     ) -> Weight:
         """Declare a weight; nothing is allocated, so a 10**12-element kernel costs nothing."""
-        if args:  # Keras 2 style: add_weight(name, shape)
-            name, *rest = args
-            if rest:
-                shape = rest[0]
+        if args:  # positional: (shape, initializer, dtype), as in Keras 3
+            if len(args) > 3:
+                raise TypeError(f"add_weight() takes at most 3 positional arguments but {len(args)} were given.")
+            if isinstance(args[0], str):
+                raise ValueError(
+                    "`name` must be passed as a keyword argument. Received: "
+                    f"add_weight('{args[0]}', ...). Use: add_weight(shape=..., name='{args[0]}')."
+                )
+            shape = args[0]
+            if len(args) > 2:
+                dtype = args[2]
         shape = () if shape is None else tuple(shape)
         path = f"{self.name}/{name}"
         if any(d is None for d in shape):
@@ -202,6 +216,8 @@ class Layer:
             self._trainable_variables.append(weight)
         else:
             self._non_trainable_variables.append(weight)
+        if not self.trainable:  # a frozen layer's new weights are frozen too (Keras' rule)
+            weight.trainable = False
         return weight
 
     @property

@@ -13,8 +13,8 @@ from ..core.layer import InputSpec, Layer
 from ..core.model import Model
 from ..core.sequential import Sequential
 from ..layers.core import Input
-from . import (activations, backend, callbacks, layers, losses, metrics, mixed_precision, models,
-               optimizers, utils)
+from . import (activations, backend, callbacks, constraints, initializers, layers, losses, metrics,
+               mixed_precision, models, optimizers, regularizers, utils)
 from ._unsupported import unsupported_attribute
 
 __version__ = "3.15.1"  # the Keras version whose behaviour nncalc reproduces
@@ -26,5 +26,6 @@ def __getattr__(name: str):
 
 __all__ = [
     "Functional", "Input", "InputSpec", "Layer", "Model", "Sequential", "activations", "backend",
-    "callbacks", "layers", "losses", "metrics", "mixed_precision", "models", "optimizers", "utils",
+    "callbacks", "constraints", "initializers", "layers", "losses", "metrics", "mixed_precision",
+    "models", "optimizers", "regularizers", "utils",
 ]

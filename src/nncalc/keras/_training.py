@@ -1,7 +1,6 @@
-"""Training-only objects (losses, metrics, callbacks): accepted, remembered, never run.
-
-They change no shape or parameter count, so a script may create them freely;
-calling one on data is refused, since nncalc computes no values.
+"""Objects that change no shape or count: losses, metrics, callbacks, initializers,
+regularizers, constraints. A script may create them freely (they keep their
+arguments); calling one on data is refused, since nncalc computes no values.
 """
 
 from __future__ import annotations
