@@ -26,29 +26,30 @@ SYMBOLS = ("Input", "InputLayer", "Sequential", "Model", "Dense", "Conv2D",
            "MaxPooling2D", "MaxPool2D", "Flatten", "Dropout", "Activation")
 LAYER_SYMBOLS = SYMBOLS[4:]
 
-# Import style -> how each symbol is spelled.  Styles "from_*" import names
-# directly; the header for them is built from the symbols a script uses.
+
+def _spellings(layers: str, input_: str, sequential: str, model: str) -> dict[str, str]:
+    """How each symbol is written: layers under ``layers`` plus three others."""
+    return ({s: layers + s for s in LAYER_SYMBOLS + ("InputLayer",)}
+            | {"Input": input_, "Sequential": sequential, "Model": model})
+
+
+# Import style -> (import lines, spellings).  The "from_*" styles import names
+# directly; their import lines are built from the symbols a script uses.
 STYLES = {
-    "keras": ("import keras", {s: f"keras.layers.{s}" for s in LAYER_SYMBOLS}
-              | {"Input": "keras.Input", "InputLayer": "keras.layers.InputLayer",
-                 "Sequential": "keras.Sequential", "Model": "keras.Model"}),
+    "keras": ("import keras",
+              _spellings("keras.layers.", "keras.Input", "keras.Sequential", "keras.Model")),
     "keras_layers": ("import keras\nfrom keras import layers",
-                     {s: f"layers.{s}" for s in LAYER_SYMBOLS + ("InputLayer",)}
-                     | {"Input": "keras.Input", "Sequential": "keras.Sequential",
-                        "Model": "keras.Model"}),
+                     _spellings("layers.", "keras.Input", "keras.Sequential", "keras.Model")),
     "tf_keras": ("from tensorflow import keras",
-                 {s: f"keras.layers.{s}" for s in LAYER_SYMBOLS + ("InputLayer",)}
-                 | {"Input": "keras.Input", "Sequential": "keras.Sequential",
-                    "Model": "keras.models.Model"}),
+                 _spellings("keras.layers.", "keras.Input", "keras.Sequential",
+                            "keras.models.Model")),
     "tf_keras_layers": ("from tensorflow import keras\nfrom tensorflow.keras import layers",
-                        {s: f"layers.{s}" for s in LAYER_SYMBOLS + ("InputLayer", "Input")}
-                        | {"Sequential": "keras.Sequential", "Model": "keras.Model"}),
+                        _spellings("layers.", "layers.Input", "keras.Sequential", "keras.Model")),
     "tf": ("import tensorflow as tf",
-           {s: f"tf.keras.layers.{s}" for s in LAYER_SYMBOLS + ("InputLayer",)}
-           | {"Input": "tf.keras.Input", "Sequential": "tf.keras.Sequential",
-              "Model": "tf.keras.Model"}),
-    "from_tf_layers": (None, {s: s for s in SYMBOLS}),
-    "from_keras_models": (None, {s: s for s in SYMBOLS}),
+           _spellings("tf.keras.layers.", "tf.keras.Input", "tf.keras.Sequential",
+                      "tf.keras.Model")),
+    "from_tf_layers": (None, _spellings("", "Input", "Sequential", "Model")),
+    "from_keras_models": (None, _spellings("", "Input", "Sequential", "Model")),
 }
 
 
@@ -335,7 +336,8 @@ def _sequential(b: _ScriptBuilder) -> tuple[str, bool, list[_Step], bool]:
     how = b.rng.choice(hows)
     items = [s.expr for s in steps]
     if how in ("Input", "InputLayer"):
-        items.insert(0, f"{b.sym(how)}(shape={_tuple(shape)})")
+        kw = "input_shape" if how == "InputLayer" and b.chance(0.25) else "shape"  # old spelling
+        items.insert(0, f"{b.sym(how)}({kw}={_tuple(shape)})")
     elif how == "kwarg":
         dim = steps[0].kind == "Dense" and len(shape) == 1 and b.chance(0.5)
         items[0] = _with_kwarg(items[0], f"input_dim={shape[0]}" if dim
@@ -391,6 +393,7 @@ def _functional(b: _ScriptBuilder) -> tuple[str, bool, list[_Step], bool]:
     for x, shape in branches:
         steps = b.chain(shape, b.rng.randint(1, 5), depth=0)
         for i, s in enumerate(steps):
+            prev = (x, shape)  # the last step's input, for a second head
             out = b.var("x")
             if not s.nested and b.chance(0.15):  # keep a handle to freeze later
                 handle = b.var("layer")
@@ -401,14 +404,14 @@ def _functional(b: _ScriptBuilder) -> tuple[str, bool, list[_Step], bool]:
                 b.lines.append(f"{out} = {s.expr}({x})")
             if n_inputs == 1 and i == len(steps) - 2 and b.chance(0.1):
                 outputs.append((out, s.shape))  # an intermediate output
-            x = out
+            x, shape = out, s.shape
         top += steps
-        outputs.append((x, steps[-1].shape))
+        outputs.append((x, shape))
     seq_like = n_inputs == 1
-    if b.chance(0.2):  # a second head on the last output
-        head = b.layer(outputs[-1][1])
+    if b.chance(0.2):  # a second head beside the last layer: the graph forks
+        head = b.layer(prev[1])
         out = b.var("y")
-        b.lines.append(f"{out} = {head.expr}({outputs[-1][0]})")
+        b.lines.append(f"{out} = {head.expr}({prev[0]})")
         outputs.append((out, head.shape))
         top.append(head)
         seq_like = False

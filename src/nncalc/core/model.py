@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 
 from ..errors import Unsupported
+from .explain import NO_PARAMS, PARAMS, Step, Text, num
 from .layer import Layer
+
+SUM_OF_LAYERS = Text("the sum of its layers' parameters", "其各层参数之和")
 
 
 def _is_functional_call(args, kwargs) -> bool:
@@ -52,6 +55,22 @@ class Model(Layer):
     @property
     def layers(self) -> list[Layer]:
         return list(self._layers)
+
+    def explain_params(self) -> list[Step]:
+        """A model's parameters: the sum over its layers (each weight counted once)."""
+        if not self.built:
+            return []
+        total = self.count_params()
+        parts = [(layer, layer.count_params()) for layer in self.layers if layer.built and layer.weights]
+        if not parts:
+            return [Step("params", PARAMS, "0", 0, NO_PARAMS)]
+        formula = " + ".join(num(count) for _, count in parts)
+        if sum(count for _, count in parts) != total:  # layers share weights: count each once
+            formula = " + ".join(num(w.size) for w in self.weights)
+        steps = [Step("params", PARAMS, formula, total, SUM_OF_LAYERS)]
+        for layer, count in parts:
+            steps.append(Step("weight", f"{layer.name} ({type(layer).__name__})", num(count), count))
+        return steps
 
     def get_layer(self, name=None, index=None) -> Layer:
         """The layer called ``name``, or the layer at ``index`` in ``layers``."""

@@ -72,10 +72,13 @@ class InputLayer(Layer):
 
     def explain(self):
         explanation = super().explain()
+        if self._batch_shape and self._batch_shape[0] is None:
+            rule = Text("the declared input shape; the batch size is None: any batch size",
+                        "声明的输入形状；批大小为 None：可为任意批大小")
+        else:
+            rule = Text("the declared input shape, batch axis first", "声明的输入形状，第一维为批大小")
         explanation.shape = [
-            Step("shape", OUTPUT_SHAPE, shape_text(self._batch_shape), self._batch_shape,
-                 Text("the declared input shape; the batch size is None (any)",
-                      "声明的输入形状；批大小为 None（任意）"))
+            Step("shape", OUTPUT_SHAPE, shape_text(self._batch_shape), self._batch_shape, rule)
         ]
         return explanation
 
