@@ -37,8 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         cmd = commands.add_parser(name, help=help_text, description=help_text)
         cmd.add_argument("file", help="a Keras model-definition script (.py)")
         cmd.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-        cmd.add_argument("--style", choices=("keras3", "keras2"), default="keras3",
-                         help="summary text of Keras 3 (default) or of tf.keras 2.x")
+        cmd.add_argument("--style", choices=("keras3", "keras2", "tf_keras"), default="keras3",
+                         help="summary text of Keras 3 (default), of tf.keras 2.0-2.8 as in the "
+                              "tutorial (keras2), or of tf_keras 2.21 (tf_keras)")
         cmd.add_argument("--lang", choices=("en", "zh"), default="en", help="language of explanations")
         cmd.add_argument("--explain", action="store_true", default=name == "explain",
                          help="after the table, derive every figure")

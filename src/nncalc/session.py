@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .summary import ModelSummary
 
-style = "keras3"  # "keras3" | "keras2" | "none" (record only)
+style = "keras3"  # "keras3" | "keras2" | "tf_keras" | "none" (record only)
 summaries: list[ModelSummary] = []
 
 

@@ -38,6 +38,9 @@ class LayerRow:
     depth: int
     trainable: Optional[bool]  # None when the layer has no weights
     explanation: Explanation = field(default_factory=Explanation)
+    # Output shapes of every call of the layer (one list of shapes per call), for
+    # renderers that, like tf.keras 2, print "multiple" when calls disagree.
+    call_output_shapes: list = field(default_factory=list)
 
 
 @dataclass
@@ -163,6 +166,7 @@ def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int]) -> 
         depth=depth,
         trainable=layer.trainable if layer.weights else None,
         explanation=layer.explain(),
+        call_output_shapes=[[t.shape for t in node.output_tensors] for node in layer._inbound_nodes],
     )
     rows = [row]
     sublayers = getattr(layer, "layers", None) if expand_nested else None

@@ -24,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # tf.keras 2 reference scripts (also valid Keras 3), then Keras-3-only ones.
-SCRIPTS = sorted((HERE / "keras2_reference").glob("*.py")) + sorted((HERE / "scripts").glob("*.py"))
+SCRIPTS = sorted((HERE / "tf_keras_reference").glob("*.py")) + sorted((HERE / "scripts").glob("*.py"))
 
 
 @dataclass

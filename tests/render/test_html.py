@@ -118,7 +118,7 @@ def test_everything_is_escaped():
 
 
 def test_chinese():
-    summary = nncalc.summarize(str(HERE / "keras2_reference" / "functional_shared.py"))
+    summary = nncalc.summarize(str(HERE / "tf_keras_reference" / "functional_shared.py"))
     reader = read(summary.to_html(lang="zh"))
     (table,) = reader.tables
     assert reader.div_lang == "zh"
@@ -129,7 +129,7 @@ def test_chinese():
 
 
 def test_notebook_repr_is_the_html():
-    summary = nncalc.summarize(str(HERE / "keras2_reference" / "seed_mlp.py"))
+    summary = nncalc.summarize(str(HERE / "tf_keras_reference" / "seed_mlp.py"))
     assert summary._repr_html_() == summary.to_html()
     assert summary.to_html().startswith('<div class="nncalc-summary" lang="en">')
     assert "<script" not in summary.to_html()

@@ -37,7 +37,7 @@ def test_schema_is_a_valid_json_schema():
 
 
 def test_schema_rejects_what_it_should():
-    doc = json.loads(nncalc.summarize(str(HERE / "keras2_reference" / "seed_mlp.py")).to_json())
+    doc = json.loads(nncalc.summarize(str(HERE / "tf_keras_reference" / "seed_mlp.py")).to_json())
     validator().validate(doc)
     broken = json.loads(json.dumps(doc))
     del broken["models"][0]["layers"][0]["params"]
@@ -105,7 +105,7 @@ def test_unbuilt_layers_and_several_outputs():
 
 
 def test_optimizer_params_appear_after_fit():
-    doc = json.loads(nncalc.summarize(str(HERE / "keras2_reference" / "frozen.py")).to_json())
+    doc = json.loads(nncalc.summarize(str(HERE / "tf_keras_reference" / "frozen.py")).to_json())
     before, after = doc["models"]
     assert before["optimizer_params"] is None and before["optimizer_bytes"] == 0
     assert after["optimizer_params"] == 1302  # Adam: 2 slots x 650 + iteration + learning rate
@@ -114,7 +114,7 @@ def test_optimizer_params_appear_after_fit():
 
 
 def test_explanations_follow_lang():
-    summary = nncalc.summarize(str(HERE / "keras2_reference" / "seed_mlp.py"))
+    summary = nncalc.summarize(str(HERE / "tf_keras_reference" / "seed_mlp.py"))
     en = json.loads(summary.to_json(lang="en"))["models"][0]["layers"][1]["explanation"]
     zh = json.loads(summary.to_json(lang="zh"))["models"][0]["layers"][1]["explanation"]
     assert en["params"][0]["value"] == zh["params"][0]["value"] == 401920
@@ -125,13 +125,13 @@ def test_explanations_follow_lang():
 
 
 def test_indent_none_is_one_line():
-    text = nncalc.summarize(str(HERE / "keras2_reference" / "seed_cnn.py")).to_json(indent=None)
+    text = nncalc.summarize(str(HERE / "tf_keras_reference" / "seed_cnn.py")).to_json(indent=None)
     assert "\n" not in text
     validator().validate(json.loads(text))
 
 
 def test_cli_json_validates():
-    script = HERE / "keras2_reference" / "functional_shared.py"
+    script = HERE / "tf_keras_reference" / "functional_shared.py"
     result = subprocess.run([sys.executable, "-m", "nncalc", "summary", str(script), "--format", "json"],
                             capture_output=True, text=True, check=True)
     doc = json.loads(result.stdout)

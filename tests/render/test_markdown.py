@@ -66,7 +66,7 @@ def test_special_characters_survive():
 
 
 def test_chinese_headings():
-    text = nncalc.summarize(str(HERE / "keras2_reference" / "functional_shared.py")).to_markdown(lang="zh")
+    text = nncalc.summarize(str(HERE / "tf_keras_reference" / "functional_shared.py")).to_markdown(lang="zh")
     heading, header, rows, totals = parse(text)[0]
     assert heading == '模型："siamese"'
     assert header == ["层 (类型)", "输出形状", "参数个数", "连接到"]

@@ -107,10 +107,12 @@ class Model(Layer):
 
             print_summary(summary, line_length=line_length, positions=positions,
                           print_fn=print_fn, show_trainable=show_trainable)
-        elif session.style == "keras2":
-            from ..render.keras2 import print_summary
+        elif session.style in ("keras2", "tf_keras"):
+            from importlib import import_module
 
-            print_summary(summary, line_length=line_length, positions=positions, print_fn=print_fn)
+            renderer = import_module(f"..render.{session.style}", __package__)
+            renderer.print_summary(summary, line_length=line_length, positions=positions,
+                                   print_fn=print_fn, show_trainable=show_trainable)
 
     # -------------------------------------------------------------- training API
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,

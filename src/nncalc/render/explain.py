@@ -70,22 +70,26 @@ def explanation_dict(explanation: Explanation, lang: str) -> dict:
     }
 
 
+def explanation_lines(row, lang: str = "en") -> list[str]:
+    """How one row's figures are derived, one line each (weights and axes indented)."""
+    lines = []
+    if not row.built:
+        lines.append(f"{HEADINGS['params'](lang)}: {HEADINGS['unbuilt'](lang)}")
+    for step in row.explanation.params:
+        lines.append(("  " if step.topic == "weight" else "") + step_line(step, lang))
+    if row.output_shape is None:
+        lines.append(f"{HEADINGS['shape'](lang)}: {HEADINGS['never_called'](lang)}")
+    for i, step in enumerate(row.explanation.shape):
+        lines.append(("  " if i else "") + step_line(step, lang))
+    return lines
+
+
 def render_model(model: ModelSummary, lang: str = "en") -> str:
     lines = [HEADINGS["model"](lang).format(name=model.name), ""]
     for row in model.rows:
         indent = "   " * row.depth
         lines.append(f"{indent}{row.name} ({row.class_name})")
-        params = row.explanation.params
-        if not row.built:
-            lines.append(f"{indent}  {HEADINGS['params'](lang)}: {HEADINGS['unbuilt'](lang)}")
-        for step in params:
-            pad = "    " if step.topic == "weight" else "  "
-            lines.append(f"{indent}{pad}{step_line(step, lang)}")
-        if row.output_shape is None:
-            lines.append(f"{indent}  {HEADINGS['shape'](lang)}: {HEADINGS['never_called'](lang)}")
-        for i, step in enumerate(row.explanation.shape):
-            pad = "  " if i == 0 else "    "
-            lines.append(f"{indent}{pad}{step_line(step, lang)}")
+        lines.extend(f"{indent}  {line}" for line in explanation_lines(row, lang))
         lines.append("")
     lines.append(HEADINGS["totals"](lang).format(
         total=num(model.total_params), trainable=num(model.trainable_params),

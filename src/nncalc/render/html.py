@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 
 from ..summary import LayerRow, ModelSummary, Summary
-from .explain import HEADINGS, step_line
+from .explain import explanation_lines
 from .markdown import LABELS, cells, headers, totals
 
 STYLE = """<style>
@@ -34,20 +34,6 @@ ALIGN = ["", "", ' class="nncalc-num"', ""]
 
 def esc(text) -> str:
     return html.escape(str(text), quote=True)
-
-
-def explanation_lines(row: LayerRow, lang: str = "en") -> list[str]:
-    """How the row's figures are derived, one line each, in ``lang``."""
-    lines = []
-    if not row.built:
-        lines.append(f"{HEADINGS['params'](lang)}: {HEADINGS['unbuilt'](lang)}")
-    for step in row.explanation.params:
-        lines.append(("  " if step.topic == "weight" else "") + step_line(step, lang))
-    if row.output_shape is None:
-        lines.append(f"{HEADINGS['shape'](lang)}: {HEADINGS['never_called'](lang)}")
-    for i, step in enumerate(row.explanation.shape):
-        lines.append(("  " if i else "") + step_line(step, lang))
-    return lines
 
 
 def _row(row: LayerRow, model: ModelSummary, lang: str) -> str:

@@ -1,15 +1,15 @@
-"""Regenerate the tf.keras 2 summaries that ``--style keras2`` must reproduce.
+"""Regenerate the tf.keras 2 summaries that ``--style tf_keras`` must reproduce.
 
-    python tests/render/make_keras2_reference.py --python /tmp/tfk/bin/python [--out DIR]
+    python tests/render/make_tf_keras_reference.py --python /tmp/tfk/bin/python [--out DIR]
 
 ``--python`` is an interpreter with TensorFlow and ``tf_keras`` (e.g. a
 throwaway venv: ``python3 -m venv /tmp/tfk && /tmp/tfk/bin/pip install
-tensorflow-cpu==2.21.0 tf_keras``).  Every ``keras2_reference/*.py`` script runs
+tensorflow-cpu==2.21.0 tf_keras``).  Every ``tf_keras_reference/*.py`` script runs
 there in its own process with ``TF_USE_LEGACY_KERAS=1`` (so ``from tensorflow
 import keras`` is tf_keras, the tf.keras 2.x API) and stdout piped; its stdout
 is saved next to it as ``NAME.txt`` (or in ``--out DIR``).  ``versions.txt``
-records what produced them.  ``test_keras2.py`` compares these files with
-``nncalc summary NAME.py --style keras2``, and re-runs this generator into a
+records what produced them.  ``test_tf_keras.py`` compares these files with
+``nncalc summary NAME.py --style tf_keras``, and re-runs this generator into a
 temporary directory when ``NNCALC_TF_KERAS_PYTHON`` names such an interpreter.
 
 The scripts name their inputs and functional models because tf.keras 2 and
@@ -25,7 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent / "keras2_reference"
+HERE = Path(__file__).resolve().parent / "tf_keras_reference"
 
 
 def legacy_env() -> dict:
