@@ -9,8 +9,17 @@ calls.  Only these APIs are used: ``Input``, ``InputLayer``, ``Dense``,
 ``Activation``, ``Sequential``, ``Model``, ``.trainable``, ``.build``,
 ``.count_params`` and ``.compile``.
 
-Shapes are tracked while generating so every model is valid for Keras.  The
-same seed always yields the same scripts.
+Variety beyond the obvious: seven import forms, positional and
+keyword arguments, automatic and explicit names (a few in Chinese, which take
+two cells per character), models nested two deep, unbuilt or deferred-build
+Sequentials (sometimes with a fixed batch size), unknown image sizes
+``(None, None, C)``, intermediate tensors as extra outputs, and ``summary``
+options (``line_length``, ``positions``, ``expand_nested``,
+``show_trainable``, ``layer_range``).
+
+Shapes are tracked while generating so every model is valid for Keras (the
+differential tests check that Keras accepts each one).  The same seed always
+yields the same scripts.
 
     >>> scripts = generate_scripts(seed=1, n=3)
     >>> [script_id for script_id, _ in scripts]
@@ -71,6 +80,11 @@ NAME_LABELS = {"Dense": "Dense", "Conv2D": "Conv", "MaxPooling2D": "Pool",
                "MaxPool2D": "Pool", "Flatten": "Flat", "Dropout": "Drop",
                "Activation": "Act", "Input": "In", "InputLayer": "In",
                "Sequential": "Block", "Model": "Net"}
+# Rarely, explicit names in Chinese (double-width cells in the table).
+CJK_LABELS = {"Dense": "全连接", "Conv2D": "卷积", "MaxPooling2D": "池化",
+              "MaxPool2D": "池化", "Flatten": "展平", "Dropout": "丢弃",
+              "Activation": "激活", "Input": "输入", "InputLayer": "输入",
+              "Sequential": "模块", "Model": "模型"}
 PREFIXES = {"Dense": "dense", "Conv2D": "conv2d", "MaxPooling2D": "max_pooling2d",
             "MaxPool2D": "max_pooling2d", "Flatten": "flatten", "Dropout": "dropout",
             "Activation": "activation", "Input": "input_layer",
@@ -118,7 +132,7 @@ class _ScriptBuilder:
 
     def explicit_name(self, kind: str) -> str:
         """A unique explicit layer name that cannot clash with automatic ones."""
-        label = NAME_LABELS[kind]
+        label = (CJK_LABELS if self.chance(0.1) else NAME_LABELS)[kind]
         n = self.counters.get(label, 0) + 1
         self.counters[label] = n
         return f"{label}_{n}"
@@ -135,7 +149,10 @@ class _ScriptBuilder:
         """
         rank = len(shape)
         choices = ["Dense"] * 4 + ["Dropout", "Activation"]
-        if rank == 3:
+        if rank == 3 and None in shape:  # Flatten would leave Dense an unknown size
+            choices = ["Conv2D"] * 4 + ["MaxPooling2D", "MaxPool2D", "Dropout",
+                                        "Activation", "Dense"]
+        elif rank == 3:
             choices = ["Conv2D"] * 4 + ["MaxPooling2D", "MaxPool2D", "Flatten"] * 2 + [
                 "Dropout", "Activation", "Dense"]
             if min(shape[:2]) < 2:
@@ -167,6 +184,8 @@ class _ScriptBuilder:
 
     def _conv2d(self, shape):
         h, w, c = shape
+        if h is None:  # any kernel fits an unknown size
+            h = w = 64
         for _ in range(20):
             filters = self.rng.choice((1, 2, 4, 8, 16, 32, 64))
             kh = self.rng.choice((1, 2, 3, 3, 3, 5))
@@ -189,7 +208,8 @@ class _ScriptBuilder:
         else:
             args = [str(filters), kernel]
         if stride != 1 or self.chance(0.2):
-            args.append(f"strides={stride}" if self.chance(0.5) else f"strides={_tuple((stride, stride))}")
+            args.append(f"strides={stride}" if self.chance(0.5)
+                        else f"strides={_tuple((stride, stride))}")
         if padding == "same" or self.chance(0.3):
             args.append(f"padding={padding!r}")
         if dil != 1:
@@ -200,10 +220,12 @@ class _ScriptBuilder:
             args.append(f"activation={self.rng.choice(ACTIVATIONS)!r}")
         if self.chance(0.1):
             args.append("use_bias=False")
-        return args, (oh, ow, filters)
+        return args, (oh, ow, filters) if shape[0] else (None, None, filters)
 
     def _maxpooling2d(self, shape):
         h, w, c = shape
+        if h is None:
+            h = w = 64
         pool = self.rng.choice((2, 2, 3)) if min(h, w) >= 3 else 2
         stride = self.rng.choice((None, None, 1, 2, pool))
         padding = self.rng.choice(("valid", "valid", "same"))
@@ -221,7 +243,7 @@ class _ScriptBuilder:
                         else f"strides={_tuple((stride, stride))}")
         if padding == "same" or self.chance(0.2):
             args.append(f"padding={padding!r}")
-        return args, (oh, ow, c)
+        return args, (oh, ow, c) if shape[0] else (None, None, c)
 
     def _flatten(self, shape):
         return [], (math.prod(shape),)
@@ -240,6 +262,8 @@ class _ScriptBuilder:
         if kind < 0.85:
             h = self.rng.choice((8, 12, 16, 28, 32))
             w = h if self.chance(0.8) else self.rng.choice((8, 10, 20))
+            if self.chance(0.1):
+                h = w = None  # any image size
             return (h, w, self.rng.choice((1, 1, 3)))
         return self.rng.choice(((28, 28), (10, 8), (6, 4)))
 
@@ -284,7 +308,11 @@ class _ScriptBuilder:
 
 
 def _positions(rng: random.Random, columns: int) -> str:
-    """Random increasing relative column positions, gaps >= 0.12."""
+    """Random increasing relative column positions.
+
+    Gaps of at least 0.12 keep every column >= 4 characters (else Keras
+    raises) for line lengths >= 50, even scaled by 0.9 for ``show_trainable``.
+    """
     while True:
         inner = sorted(round(rng.uniform(0.15, 0.88), 2) for _ in range(columns - 1))
         pos = inner + [1.0 if rng.random() < 0.85 else 0.95]
@@ -297,7 +325,7 @@ def _summary_calls(b: _ScriptBuilder, model: str, seq_like: bool,
                    top: list[_Step]) -> list[str]:
     """One to three ``summary`` calls with random options."""
     calls = []
-    for i in range(b.rng.choice((1, 1, 1, 2, 3))):
+    for _ in range(b.rng.choice((1, 1, 1, 2, 3))):
         opts = []
         if b.chance(0.25):
             opts.append(f"line_length={b.rng.randint(50, 150)}")
@@ -309,6 +337,7 @@ def _summary_calls(b: _ScriptBuilder, model: str, seq_like: bool,
             opts.append("show_trainable=True")
         if len(top) >= 2 and b.chance(0.12):
             lo, hi = sorted(b.rng.sample(range(len(top)), 2))
+            # Keras re.match()es each end: an automatic name starts with its prefix.
             ends = [top[j].name or PREFIXES[top[j].kind] for j in (lo, hi)]
             opts.append(f"layer_range={ends!r}")
         calls.append(f"{model}.summary({', '.join(opts)})")
@@ -346,12 +375,14 @@ def _sequential(b: _ScriptBuilder) -> tuple[str, bool, list[_Step], bool]:
     name_kw = f"name={b.explicit_name('Model')!r}" if b.chance(0.15) else ""
     if b.chance(0.5):
         body = "".join(f"\n    {item}," for item in items)
-        b.lines.append(f"{model} = {b.sym('Sequential')}([{body}\n]{', ' if name_kw else ''}{name_kw})")
+        name_arg = f", {name_kw}" if name_kw else ""
+        b.lines.append(f"{model} = {b.sym('Sequential')}([{body}\n]{name_arg})")
     else:
         b.lines.append(f"{model} = {b.sym('Sequential')}({name_kw})")
         b.lines += [f"{model}.add({item})" for item in items]
     if how == "build":
-        b.lines.append(f"{model}.build({_tuple((None,) + shape)})")
+        batch = b.rng.choice((8, 32)) if b.chance(0.15) else None
+        b.lines.append(f"{model}.build({_tuple((batch,) + shape)})")
     if b.chance(0.15):
         b.lines.append(f"{model}.layers[{b.rng.randrange(len(steps))}].trainable = False")
     return model, True, steps, how != "unbuilt"

@@ -32,6 +32,7 @@ make that faithful to a fresh ``python script.py | cat``:
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import json
 import os
@@ -62,10 +63,15 @@ def run_piped(python: str, script: Path, columns: str | None) -> subprocess.Comp
                           stdin=subprocess.DEVNULL, capture_output=True)
 
 
+def _stdout_codec() -> tuple[str, str]:
+    """Encoding and error handler Python gives a piped stdout here."""
+    real = sys.__stdout__
+    return (real.encoding, real.errors) if real else ("utf-8", "strict")
+
+
 def _run_captured(path: Path):
     """Run one script in this process; return its stdout or an error record."""
-    enc = sys.__stdout__.encoding if sys.__stdout__ else "utf-8"
-    errors = sys.__stdout__.errors if sys.__stdout__ else "strict"
+    enc, errors = _stdout_codec()
     buffer = io.BytesIO()
     capture = io.TextIOWrapper(buffer, encoding=enc, errors=errors, write_through=True)
     saved = sys.stdout, sys.argv[:], sys.path[:]
@@ -99,7 +105,6 @@ def reference(scripts: list[Path]) -> dict:
             keras.backend.clear_session()
             _set_columns(columns)
             results[path.stem][mode] = _run_captured(path)
-    _set_columns(None)
     return results
 
 
@@ -118,15 +123,20 @@ def verify(scripts: list[Path], results: dict) -> list[str]:
         for mode, columns in MODES.items():
             proc = run_piped(sys.executable, path, columns)
             want = results[path.stem][mode]
-            got = proc.stdout.decode()
+            got = proc.stdout.decode(*_stdout_codec())
             if isinstance(want, dict):
                 ok = proc.returncode != 0 and got == want["stdout"]
+                want = want["stdout"]
             else:
                 ok = proc.returncode == 0 and got == want
             print(f"verify {path.stem} [{mode}]: {'same' if ok else 'DIFFERENT'}",
                   file=sys.stderr)
             if not ok:
                 problems.append(f"{path.stem} [{mode}]")
+                diff = difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                            "in-process", "subprocess")
+                sys.stderr.writelines(list(diff)[:40])
+                sys.stderr.write(proc.stderr.decode(errors="replace")[-2000:])
     return problems
 
 
@@ -140,9 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verify", type=int, default=0, metavar="K",
                         help="check the first K scripts against fresh subprocesses")
     parser.add_argument("scripts", nargs="+", type=Path)
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     if _has_terminal():  # re-run detached from the terminal; relay its output
-        proc = subprocess.run([sys.executable, __file__, *sys.argv[1:]],
+        proc = subprocess.run([sys.executable, __file__, *argv],
                               stdin=subprocess.DEVNULL, capture_output=True)
         sys.stdout.buffer.write(proc.stdout)
         sys.stderr.buffer.write(proc.stderr)
