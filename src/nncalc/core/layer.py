@@ -122,11 +122,14 @@ class Layer:
         name: Optional[str] = None,
         **kwargs,
     ):
-        if name is not None and not isinstance(name, str):
+        if name is None:
+            name = auto_name(type(self).__name__)
+        if not isinstance(name, str) or "/" in name:
             raise ValueError(
-                f"Argument `name` must be a string. Received: name={name} (of type {type(name)})"
+                "Argument `name` must be a string and cannot contain character `/`. "
+                f"Received: name={name} (of type {type(name)})"
             )
-        self.name = name if name is not None else auto_name(type(self).__name__)
+        self.name = name
         self._dtype_policy = get_policy(dtype)
         input_dim = kwargs.pop("input_dim", None)
         input_shape = (input_dim,) if input_dim is not None else kwargs.pop("input_shape", None)
