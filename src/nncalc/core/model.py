@@ -24,11 +24,42 @@ def _is_functional_call(args, kwargs) -> bool:
     )
 
 
+class NoValue:
+    """What ``evaluate``/``predict`` return: nothing to compute with, said clearly when used.
+
+    A script may call them and ignore the result; any use of the result (unpacking,
+    indexing, arithmetic, conversion) stops with one line saying why there is no value.
+    """
+
+    def __init__(self, what: str):
+        self._what = what
+
+    def _refuse(self, *args, **kwargs):
+        raise Unsupported(f"{self._what} has no value: nncalc describes the model, it computes nothing")
+
+    __iter__ = __getitem__ = __len__ = __float__ = __int__ = __index__ = __bool__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = _refuse
+    __lt__ = __le__ = __gt__ = __ge__ = __array__ = __format__ = _refuse
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self._refuse()
+
+    def __repr__(self) -> str:
+        return f"<no value: {self._what}>"
+
+
+class _NoHistory(dict):
+    def __missing__(self, key):
+        raise Unsupported(f"fit() trained nothing, so there is no '{key}' history")
+
+
 class History:
     """What ``fit`` returns; nncalc trains nothing, so the history is empty."""
 
     def __init__(self):
-        self.history: dict = {}
+        self.history: dict = _NoHistory()
         self.epoch: list = []
 
 
@@ -137,10 +168,12 @@ class Model(Layer):
         return History()
 
     def evaluate(self, *args, **kwargs):
-        raise Unsupported(f"model '{self.name}': evaluate() needs real weights; nncalc allocates none")
+        """Accepted; the result has no value (see :class:`NoValue`)."""
+        return NoValue(f"model '{self.name}'.evaluate()")
 
     def predict(self, *args, **kwargs):
-        raise Unsupported(f"model '{self.name}': predict() needs real weights; nncalc allocates none")
+        """Accepted; the result has no value (see :class:`NoValue`)."""
+        return NoValue(f"model '{self.name}'.predict()")
 
     def save(self, *args, **kwargs):
         raise Unsupported(f"model '{self.name}': save() is not supported yet")
