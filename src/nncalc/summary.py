@@ -36,7 +36,8 @@ class LayerRow:
     non_trainable_params: int
     connected_to: list  # [(layer name, node index, tensor index)] within this model
     depth: int
-    trainable: Optional[bool]  # None when the layer has no weights
+    trainable: bool  # the layer's own flag (Keras 3 prints "-" instead when it has no weights)
+    has_weights: bool
     explanation: Explanation = field(default_factory=Explanation)
     # Output shapes of every call of the layer (one list of shapes per call), for
     # renderers that, like tf.keras 2, print "multiple" when calls disagree.
@@ -164,7 +165,8 @@ def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int]) -> 
         non_trainable_params=non_trainable_count,
         connected_to=_connections(layer, relevant),
         depth=depth,
-        trainable=layer.trainable if layer.weights else None,
+        trainable=layer.trainable,
+        has_weights=bool(layer.weights),
         explanation=layer.explain(),
         call_output_shapes=[[t.shape for t in node.output_tensors] for node in layer._inbound_nodes],
     )

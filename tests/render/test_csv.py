@@ -67,7 +67,7 @@ def test_awkward_text_round_trips():
     name = 'comma, "quote"\nnewline'
     row = LayerRow(name=name, class_name="Dense", output_shape=[(None, 3), (None, 4)], params=12,
                    built=True, trainable_params=12, non_trainable_params=0,
-                   connected_to=[("a,b", 0, 0), ("c", 1, 2)], depth=0, trainable=True,
+                   connected_to=[("a,b", 0, 0), ("c", 1, 2)], depth=0, trainable=True, has_weights=True,
                    explanation=Explanation())
     model = ModelSummary(name="m,1", class_name="Functional", sequential_like=False, rows=[row],
                          total_params=12, trainable_params=12, non_trainable_params=0,

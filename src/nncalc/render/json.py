@@ -81,7 +81,7 @@ def layer_dict(row: LayerRow, lang: str = "en", sequential_like: bool = False) -
         "built": row.built,
         "trainable_params": row.trainable_params,
         "non_trainable_params": row.non_trainable_params,
-        "trainable": row.trainable,
+        "trainable": row.trainable if row.has_weights else None,
         "connected_to": [
             {"layer": layer, "node_index": node, "tensor_index": tensor}
             for layer, node, tensor in ([] if sequential_like else row.connected_to)

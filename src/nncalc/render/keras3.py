@@ -94,7 +94,7 @@ def _row_fields(row, sequential_like: bool, show_trainable: bool) -> list[str]:
         )
         fields.append(links or "-")
     if show_trainable:
-        if row.trainable is None:
+        if not row.has_weights:
             fields.append(bold_text("-"))
         else:
             fields.append(bold_text("Y", color=34) if row.trainable else bold_text("N", color=9))

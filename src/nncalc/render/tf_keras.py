@@ -64,7 +64,7 @@ def row_fields(row: LayerRow, sequential_like: bool, show_trainable: bool) -> li
     if not sequential_like:
         fields.append(str([f"{layer}[{node}][{tensor}]" for layer, node, tensor in row.connected_to]))
     if show_trainable:
-        fields.append("N" if row.trainable is False else "Y")
+        fields.append("Y" if row.trainable else "N")
     return fields
 
 
