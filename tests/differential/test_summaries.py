@@ -1,7 +1,7 @@
 """Differential tests: ``python -m nncalc summary SCRIPT`` must print exactly
 what running SCRIPT under real Keras 3.15.1 prints.
 
-The scripts are the hand-written ones in ``scripts/`` plus
+The scripts are ``examples/*.py``, the hand-written ones in ``scripts/`` plus
 ``generate_scripts(NNCALC_DIFF_SEED, NNCALC_DIFF_N)``.  Real Keras runs once
 per session (``keras_reference.py`` in a subprocess, using the python named by
 ``NNCALC_KERAS_PYTHON``, default this one); if that python cannot import Keras
@@ -43,7 +43,9 @@ generate = _load("generate")
 keras_reference = _load("keras_reference")
 MODES = keras_reference.MODES
 
-SCRIPTS = {p.stem: p.read_text(encoding="utf-8") for p in sorted((HERE / "scripts").glob("*.py"))}
+EXAMPLES = HERE.parents[1] / "examples"  # the README's examples are checked too
+SCRIPTS = {p.stem: p.read_text(encoding="utf-8")
+           for p in sorted(EXAMPLES.glob("*.py")) + sorted((HERE / "scripts").glob("*.py"))}
 GENERATED = dict(generate.generate_scripts(SEED, N))
 SCRIPTS.update(GENERATED)
 
@@ -140,7 +142,7 @@ def test_summary_matches_keras(script_id, mode, reference, script_paths):
 def test_seed_totals_in_reference(reference):
     """The reference itself reproduces the seed tutorial's totals."""
     for mode in MODES:
-        assert "Total params: 567,434 " in reference["seed_mnist_mlp"][mode]
+        assert "Total params: 567,434 " in reference["seed_mlp"][mode]
         assert "Total params: 8,593,034 " in reference["seed_cnn"][mode]
         both = reference["seed_both"][mode]
         assert 0 < both.index("Total params: 567,434 ") < both.index("Total params: 8,593,034 ")

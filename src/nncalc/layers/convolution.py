@@ -9,23 +9,17 @@ output spatial size: see :mod:`nncalc.layers.window`; output channels = filters.
 
 from __future__ import annotations
 
-import math
 
 from ..core.args import activation_name, standardize_data_format, standardize_padding, standardize_tuple
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
-from .window import effective_kernel, window_output, window_rule
+from .window import spatial_outputs, window_rule
 
 AXIS_NAMES = {
     1: [Text("length", "长度")],
     2: [Text("height", "高"), Text("width", "宽")],
     3: [Text("depth", "深"), Text("height", "高"), Text("width", "宽")],
 }
-
-
-def spatial_axes(rank: int, data_format: str) -> list[int]:
-    """Indices of the spatial axes in a batched input."""
-    return list(range(1, rank + 1)) if data_format == "channels_last" else list(range(2, rank + 2))
 
 
 class BaseConv(Layer):
@@ -95,22 +89,8 @@ class BaseConv(Layer):
 
     def _spatial_output(self, input_shape):
         """One :class:`Derived` per spatial axis."""
-        axes = spatial_axes(self.rank, self.data_format)
-        derived = []
-        for i, axis in enumerate(axes):
-            size = input_shape[axis]
-            out = window_output(size, self.kernel_size[i], self.strides[i], self.padding,
-                                self.dilation_rate[i])
-            if out.value is not None and out.value <= 0:
-                extent = effective_kernel(self.kernel_size[i], self.dilation_rate[i])
-                raise ValueError(
-                    f"kernel size {extent} is larger than the input ({size}) along spatial axis "
-                    f"{i + 1} with padding='valid': computed output size {out.value} would be zero "
-                    f"or negative (input shape {input_shape}, kernel_size={self.kernel_size}, "
-                    f"strides={self.strides}, dilation_rate={self.dilation_rate})"
-                )
-            derived.append(out)
-        return derived
+        return spatial_outputs(input_shape, "kernel size", self.kernel_size, self.strides,
+                               self.padding, self.dilation_rate, self.data_format)
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

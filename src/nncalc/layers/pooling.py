@@ -9,8 +9,8 @@ from __future__ import annotations
 from ..core.args import standardize_data_format, standardize_tuple
 from ..core.explain import OUTPUT_SHAPE, Step, Text, shape_text
 from ..core.layer import InputSpec, Layer
-from .convolution import AXIS_NAMES, spatial_axes
-from .window import window_output, window_rule
+from .convolution import AXIS_NAMES
+from .window import spatial_outputs, window_rule
 
 
 class BasePooling(Layer):
@@ -35,19 +35,8 @@ class BasePooling(Layer):
             raise ValueError(
                 f"Argument `padding` must be either 'valid' or 'same'. Received: padding={self.padding}"
             )
-        derived = []
-        for i, axis in enumerate(spatial_axes(self.pool_dimensions, self.data_format)):
-            size = input_shape[axis]
-            out = window_output(size, self.pool_size[i], self.strides[i], self.padding)
-            if out.value is not None and out.value <= 0:
-                raise ValueError(
-                    f"pool size {self.pool_size[i]} is larger than the input ({size}) along spatial "
-                    f"axis {i + 1} with padding='valid': computed output size {out.value} would be "
-                    f"zero or negative (input shape {input_shape}, pool_size={self.pool_size}, "
-                    f"strides={self.strides})"
-                )
-            derived.append(out)
-        return derived
+        return spatial_outputs(input_shape, "pool size", self.pool_size, self.strides, self.padding,
+                               (1,) * self.pool_dimensions, self.data_format)
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

@@ -59,3 +59,30 @@ def window_rule(padding: str, dilation: int = 1) -> Text:
 def effective_kernel(kernel: int, dilation: int) -> int:
     """The extent a dilated kernel covers: D·(K - 1) + 1."""
     return dilation * (kernel - 1) + 1
+
+
+def spatial_axes(rank: int, data_format: str) -> list[int]:
+    """Indices of the spatial axes in a batched input."""
+    return list(range(1, rank + 1)) if data_format == "channels_last" else list(range(2, rank + 2))
+
+
+def spatial_outputs(input_shape, window: str, sizes, strides, padding: str, dilations,
+                    data_format: str) -> list[Derived]:
+    """One :class:`Derived` output size per spatial axis; an empty output is an error.
+
+    ``window`` names the window in the message ("kernel size", "pool size").
+    """
+    derived = []
+    for i, axis in enumerate(spatial_axes(len(sizes), data_format)):
+        size = input_shape[axis]
+        out = window_output(size, sizes[i], strides[i], padding, dilations[i])
+        if out.value is not None and out.value <= 0:
+            raise ValueError(
+                f"{window} {effective_kernel(sizes[i], dilations[i])} is larger than the input "
+                f"({size}) along spatial axis {i + 1} with padding='valid': computed output size "
+                f"{out.value} would be zero or negative (input shape {input_shape}, "
+                f"{window.replace(' ', '_')}={tuple(sizes)}, strides={tuple(strides)}"
+                + (f", dilation_rate={tuple(dilations)})" if max(dilations) > 1 else ")")
+            )
+        derived.append(out)
+    return derived

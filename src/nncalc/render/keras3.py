@@ -26,9 +26,9 @@ def bold_text(x, color=None) -> str:
     return f"[bold][color({color})]{x}[/][/]" if color else f"[bold]{x}[/]"
 
 
-def readable_memory_size(size: float) -> str:
-    """Bytes -> ``'2.16 MB'`` (1024 base, two decimals)."""
-    units = ["B", "KB", "MB", "GB", "TB", "PB"]
+def readable_memory_size(size: float, smallest_unit: str = "B") -> str:
+    """Bytes -> ``'2.16 MB'`` (1024 base, two decimals); tf_keras calls bytes ``Byte``."""
+    units = [smallest_unit, "KB", "MB", "GB", "TB", "PB"]
     for unit in units:
         if size / 1024 < 1:
             return f"{size:.2f} {unit}"

@@ -33,18 +33,14 @@ import sys
 from typing import Callable, Optional
 
 from ..summary import LayerRow, ModelSummary
+from .keras3 import readable_memory_size as keras3_memory_size
 
 LINE_BREAKS = ("),", "},", "],", "',")
 
 
 def readable_memory_size(size: float) -> str:
     """Bytes -> ``'1.55 MB'`` / ``'0.00 Byte'`` (1024 base), as tf_keras writes it."""
-    units = ["Byte", "KB", "MB", "GB", "TB", "PB"]
-    for unit in units:
-        if size / 1024 < 1:
-            return f"{size:.2f} {unit}"
-        size /= 1024
-    return f"{size:.2f} {units[-1]}"
+    return keras3_memory_size(size, smallest_unit="Byte")
 
 
 def shape_text(row: LayerRow) -> str:
