@@ -36,3 +36,58 @@ def assert_same_layer(real_keras, class_name: str, kwargs: dict, input_shape):
     else:
         assert actual == expected, f"{class_name}({kwargs}) on {input_shape}"
     return actual
+
+
+def summary_text(module, build, **summary_kwargs) -> str:
+    """Fresh names, ``model = build(module)``, and the summary text ``print_fn`` receives."""
+    module.backend.clear_session()
+    model = build(module)
+    captured = []
+    model.summary(print_fn=captured.append, **summary_kwargs)
+    return "".join(captured)
+
+
+def assert_same_summary(real_keras, build, **summary_kwargs):
+    """The model ``build(keras)`` makes prints the same summary in real Keras and in nncalc.
+
+    Same text means the same rows (names, classes, output shapes, parameters) and the
+    same trainable / non-trainable totals. If Keras rejects the model, nncalc must too.
+    Also checks that nncalc's explanations agree with its figures. Returns the text.
+    """
+    import warnings
+
+    import nncalc.keras as nk
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            expected = summary_text(real_keras, build, **summary_kwargs)
+        except (ValueError, TypeError) as error:
+            expected = error
+        if isinstance(expected, Exception):
+            try:
+                summary_text(nk, build, **summary_kwargs)
+            except (ValueError, TypeError):
+                return None
+            raise AssertionError(f"Keras rejects the model ({expected}); nncalc accepted it")
+        actual = summary_text(nk, build, **summary_kwargs)
+    assert actual == expected
+    nk.backend.clear_session()
+    assert_explained(build(nk))
+    return actual
+
+
+def assert_explained(model) -> None:
+    """Every figure of every summary row equals the figure its explanation derives."""
+    import nncalc
+
+    for summary in nncalc.summarize(model, expand_nested=True).models:
+        for row in summary.rows:
+            steps = row.explanation.params
+            if row.built:
+                assert steps and steps[0].value == row.params, (row.name, steps)
+            if row.explanation.shape:
+                assert row.explanation.shape[0].value == row.output_shape, (row.name, row.explanation.shape)
+            for step in steps + row.explanation.shape:
+                for lang in ("en", "zh"):
+                    assert step.formula and (step.label is None or str(step.label)), (row.name, step)

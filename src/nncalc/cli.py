@@ -59,12 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _list_layers() -> int:
-    from .layers import LAYERS
+    from .layers import EXPORTS
 
-    for name in sorted(LAYERS):
-        cls = LAYERS[name]
-        alias = f" (alias of {cls.__name__})" if cls.__name__ != name else ""
-        print(f"{name}{alias}")
+    for name in sorted(EXPORTS):
+        value = EXPORTS[name]
+        if not isinstance(value, type):
+            print(f"{name} (function)")
+        elif getattr(value, "refused", False):
+            print(f"{name} (refused: it can only be analysed by its own framework)")
+        elif value.__name__ != name:
+            print(f"{name} (alias of {value.__name__})")
+        else:
+            print(name)
     return 0
 
 

@@ -1,17 +1,16 @@
-"""``keras.layers``: the layer classes nncalc models (see :data:`nncalc.layers.LAYERS`)."""
+"""``keras.layers``: the layers (and functions like ``add``) nncalc models (:data:`nncalc.layers.EXPORTS`)."""
 
 from __future__ import annotations
 
 from ..core.layer import InputSpec, Layer
-from ..layers import LAYERS
-from ..layers.core import Input
+from ..layers import EXPORTS
 from ._unsupported import unsupported_attribute
 
-globals().update(LAYERS)
+globals().update(EXPORTS)
 
 
 def __getattr__(name: str):
     return unsupported_attribute("keras.layers", name)
 
 
-__all__ = sorted(LAYERS) + ["Input", "InputSpec", "Layer"]
+__all__ = sorted(EXPORTS) + ["InputSpec", "Layer"]

@@ -1,28 +1,25 @@
-"""Every layer nncalc models, by family (as in ``keras/src/layers``).
+"""Every layer nncalc models, one module per family (as in ``keras/src/layers``).
 
-``LAYERS`` maps each public Keras name (aliases included) to its class; the
-Keras-compatible front door (:mod:`nncalc.keras.layers`) exports exactly these.
+Each family module lists what it adds to ``keras.layers`` in its ``EXPORTS``
+dict (public name -> class, alias or function such as ``add``). ``EXPORTS``
+here merges them; ``LAYERS`` keeps the classes. Adding a layer touches one file:
+its family module.
 """
 
 from __future__ import annotations
 
-from .activations import Activation
-from .convolution import Conv2D
-from .core import Dense, Input, InputLayer
-from .pooling import MaxPool2D, MaxPooling2D
-from .regularization import Dropout
-from .reshaping import Flatten
+from importlib import import_module
 
-LAYERS = {
-    "Activation": Activation,
-    "Conv2D": Conv2D,
-    "Convolution2D": Conv2D,
-    "Dense": Dense,
-    "Dropout": Dropout,
-    "Flatten": Flatten,
-    "InputLayer": InputLayer,
-    "MaxPool2D": MaxPool2D,
-    "MaxPooling2D": MaxPooling2D,
-}
+FAMILIES = (
+    "core", "activations", "convolution", "pooling", "normalization", "regularization",
+    "reshaping", "merging", "attention", "recurrent", "preprocessing", "bridges",
+)
 
-__all__ = sorted(LAYERS) + ["Input", "LAYERS"]
+EXPORTS: dict = {}
+for _family in FAMILIES:
+    EXPORTS.update(import_module(f".{_family}", __name__).EXPORTS)
+
+LAYERS = {name: value for name, value in EXPORTS.items() if isinstance(value, type)}
+FUNCTIONS = {name: value for name, value in EXPORTS.items() if not isinstance(value, type)}
+
+__all__ = ["EXPORTS", "FAMILIES", "FUNCTIONS", "LAYERS"]

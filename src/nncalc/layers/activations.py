@@ -20,3 +20,6 @@ class Activation(Layer):
 
     def explain_shape(self, input_shape):
         return identity_shape_steps(input_shape)
+
+
+EXPORTS = {"Activation": Activation}

@@ -135,3 +135,6 @@ class Conv2D(BaseConv):
     """2-d convolution over (height, width); see :class:`BaseConv`."""
 
     rank = 2
+
+
+EXPORTS = {"Conv2D": Conv2D, "Convolution2D": Conv2D}

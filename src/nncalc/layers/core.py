@@ -146,3 +146,6 @@ class Dense(Layer):
                  Text(f"the last axis ({num(input_shape[-1])}) becomes units = {num(self.units)}",
                       f"最后一维（{num(input_shape[-1])}）变为神经元个数 units = {num(self.units)}"))
         ]
+
+
+EXPORTS = {"Dense": Dense, "Input": Input, "InputLayer": InputLayer}

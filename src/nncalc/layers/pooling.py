@@ -68,3 +68,6 @@ class MaxPooling2D(BasePooling):
 
 
 MaxPool2D = MaxPooling2D
+
+
+EXPORTS = {"MaxPooling2D": MaxPooling2D, "MaxPool2D": MaxPool2D}

@@ -26,3 +26,6 @@ class Dropout(Layer):
 
     def explain_shape(self, input_shape):
         return identity_shape_steps(input_shape)
+
+
+EXPORTS = {"Dropout": Dropout}

@@ -40,3 +40,6 @@ class Flatten(Layer):
                       "除批维度外的所有维度相乘，展平为一维")),
             Step("shape", Text("flattened size", "展平后的长度"), formula, out[1]),
         ]
+
+
+EXPORTS = {"Flatten": Flatten}

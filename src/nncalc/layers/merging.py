@@ -1,0 +1,5 @@
+"""Merging layers (being written; see issue 3)."""
+
+from __future__ import annotations
+
+EXPORTS: dict = {}

@@ -1,0 +1,5 @@
+"""Normalization layers (being written; see issue 3)."""
+
+from __future__ import annotations
+
+EXPORTS: dict = {}
