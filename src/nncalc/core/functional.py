@@ -198,8 +198,9 @@ class Functional(Model):
             for node in self._nodes_by_depth[depth]:
                 if node.is_input:
                     continue
-                shapes = map_tensors(lambda t: known[id(t)], node.input_structure)
-                result = node.operation.compute_output_shape(shapes)
+                shape_args = map_tensors(lambda t: known[id(t)], node.call_args)
+                shape_kwargs = map_tensors(lambda t: known[id(t)], node.call_kwargs)
+                result = node.operation.output_shape_for_call(*shape_args, **shape_kwargs)
                 for tensor, shape in zip(node.outputs, flatten_shapes(result)):
                     known[id(tensor)] = shape
         return map_tensors(lambda t: known[id(t)], self._outputs_struct)

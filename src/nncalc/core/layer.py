@@ -304,35 +304,56 @@ class Layer:
                 spec.check(index, x.shape, self.name)
 
     def __call__(self, *args, **kwargs):
-        """Apply the layer to symbolic tensors: build once, infer shapes, record a node."""
-        if args:
-            inputs, args = args[0], args[1:]
-        elif "inputs" in kwargs:
-            inputs = kwargs.pop("inputs")
-        else:
+        """Apply the layer to symbolic tensors: build once, infer shapes, record a node.
+
+        Every tensor among the arguments (``mha(query, value)``, ``rnn(x, initial_state=s)``)
+        is an input of the node; the first argument is checked against ``input_spec``.
+        """
+        if not args and "inputs" in kwargs:
+            args = (kwargs.pop("inputs"),)
+        if not args:
             raise LayerError(self.name, type(self).__name__, "called without an input tensor")
-        for x in flatten(inputs):
-            if not isinstance(x, KerasTensor):
+        for x in flatten([args, kwargs]):
+            if not isinstance(x, KerasTensor) and hasattr(x, "shape") and hasattr(x, "dtype"):
                 raise Unsupported(
                     f"layer '{self.name}' ({type(self).__name__}) was called on a "
                     f"{type(x).__name__}, not on a symbolic tensor: nncalc computes no values; "
                     "call layers on keras.Input(...) tensors"
                 )
+        if not any(isinstance(x, KerasTensor) for x in flatten(args[0])):
+            raise Unsupported(
+                f"layer '{self.name}' ({type(self).__name__}) was called on "
+                f"{type(args[0]).__name__}, not on a symbolic tensor: nncalc computes no values; "
+                "call layers on keras.Input(...) tensors"
+            )
         try:
-            self._check_input_spec(inputs)
-            shapes = map_tensors(lambda t: t.shape, inputs)
+            self._check_input_spec(args[0])
+            shape_args = map_tensors(lambda t: t.shape, args)
+            shape_kwargs = map_tensors(lambda t: t.shape, kwargs)
             if not self.built:
-                self._build_shapes = shapes
-                self.build(shapes)
+                self._build_shapes = shape_args[0]
+                self.build_for_call(*shape_args, **shape_kwargs)
                 self.built = True
-            output_shapes = self.compute_output_shape(shapes)
+            output_shapes = self.output_shape_for_call(*shape_args, **shape_kwargs)
         except NncalcError:
             raise
         except (ValueError, TypeError, IndexError, ZeroDivisionError) as error:
             raise LayerError(self.name, type(self).__name__, str(error)) from error
-        outputs = map_shapes(lambda s: KerasTensor(s, self.output_dtype(inputs)), output_shapes)
-        Node(self, inputs, outputs)
+        outputs = map_shapes(lambda s: KerasTensor(s, self.output_dtype(args[0])), output_shapes)
+        Node(self, args, outputs, kwargs)
         return outputs
+
+    def build_for_call(self, input_shape, *args, **kwargs) -> None:
+        """Build from the shapes of a call's arguments (tensors replaced by their shapes).
+
+        The default builds from the first argument; a layer taking several tensors
+        (``MultiHeadAttention(query, value)``) overrides this and the next method.
+        """
+        self.build(input_shape)
+
+    def output_shape_for_call(self, input_shape, *args, **kwargs):
+        """Output shape(s) for a call's argument shapes; default: ``compute_output_shape(first)``."""
+        return self.compute_output_shape(input_shape)
 
     def output_dtype(self, inputs) -> str:
         """Dtype of the outputs: the layer's compute dtype (as Keras autocasts float inputs)."""
@@ -406,13 +427,16 @@ class Layer:
         return [Step("shape", OUTPUT_SHAPE, shape_text(out) if is_shape(out) else str(out), out)]
 
     def explain(self) -> Explanation:
-        """Parameters and output shape of this layer's last call, each derived."""
+        """Parameters and output shape of this layer's last call, each derived.
+
+        The shape is explained from the first argument of the call; a layer taking
+        several tensors overrides this to explain from all of them.
+        """
         shape_steps = []
         if self._inbound_nodes:
             node = self._inbound_nodes[-1]
-            shapes = map_tensors(lambda t: t.shape, node.input_structure)
             if node.input_tensors:
-                shape_steps = self.explain_shape(shapes)
+                shape_steps = self.explain_shape(map_tensors(lambda t: t.shape, node.call_args[0]))
         return Explanation(params=self.explain_params(), shape=shape_steps)
 
     # ----------------------------------------------------------- misc

@@ -8,11 +8,13 @@ from .tensor import KerasHistory, KerasTensor, flatten
 class Node:
     """``layer(inputs) -> outputs``, once. A layer called twice (shared) has two nodes."""
 
-    def __init__(self, operation, inputs=(), outputs=()):
+    def __init__(self, operation, call_args=(), outputs=(), call_kwargs=None):
         self.operation = operation
-        self.input_structure = inputs
+        # The call's arguments as given (tensors and other values), for re-running shapes.
+        self.call_args = tuple(call_args)
+        self.call_kwargs = dict(call_kwargs or {})
         self.input_tensors: list[KerasTensor] = [
-            x for x in flatten(inputs) if isinstance(x, KerasTensor)
+            x for x in flatten([self.call_args, self.call_kwargs]) if isinstance(x, KerasTensor)
         ]
         self.outputs: list[KerasTensor] = flatten(outputs)
         operation._inbound_nodes.append(self)
