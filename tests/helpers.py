@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
+
+def record_coverage(class_names, outcome: str) -> None:
+    """Note which layer classes a differential check covered (for the README's coverage table).
+
+    Active only when ``NNCALC_COVERAGE_FILE`` names a file; one ``class<TAB>outcome`` line each.
+    """
+    path = os.environ.get("NNCALC_COVERAGE_FILE")
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.writelines(f"{name}\t{outcome}\n" for name in class_names)
+
 
 def describe_layer(module, class_name: str, kwargs: dict, input_shape):
     """Call ``module.layers.<class_name>(**kwargs)`` on ``Input(input_shape)``.
@@ -33,8 +46,10 @@ def assert_same_layer(real_keras, class_name: str, kwargs: dict, input_shape):
     actual = describe_layer(nk, class_name, kwargs, input_shape)
     if expected[0] == "error":
         assert actual[0] == "error", f"Keras rejects {class_name}({kwargs}) on {input_shape}; nncalc gave {actual}"
+        record_coverage([getattr(nk.layers, class_name).__name__], "rejected")
     else:
         assert actual == expected, f"{class_name}({kwargs}) on {input_shape}"
+        record_coverage([getattr(nk.layers, class_name).__name__], "passed")
     return actual
 
 
@@ -73,8 +88,16 @@ def assert_same_summary(real_keras, build, **summary_kwargs):
         actual = summary_text(nk, build, **summary_kwargs)
     assert actual == expected
     nk.backend.clear_session()
-    assert_explained(build(nk))
+    model = build(nk)
+    assert_explained(model)
+    record_coverage({type(layer).__name__ for layer in _all_layers(model)}, "passed")
     return actual
+
+
+def _all_layers(model):
+    for layer in getattr(model, "layers", []):
+        yield layer
+        yield from _all_layers(layer)
 
 
 def assert_explained(model) -> None:

@@ -13,6 +13,8 @@ Calling a layer on symbolic tensors builds it on first use and records a
 from __future__ import annotations
 
 import math
+import os
+import sys
 import warnings
 from typing import Optional
 
@@ -22,6 +24,17 @@ from .explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Explanation, Step, Text, n
 from .naming import auto_name
 from .node import Node
 from .tensor import KerasTensor, flatten, is_shape, standardize_shape
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the user's line, not at nncalc's code."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class Weight:
@@ -138,7 +151,7 @@ class Layer:
                 "Do not pass an `input_shape`/`input_dim` argument to a layer. When using "
                 "Sequential models, prefer using an `Input(shape)` object as the first layer in "
                 "the model instead.",
-                stacklevel=2,
+                stacklevel=_user_stacklevel(),
             )
             self._input_shape_arg = tuple(input_shape)
         if kwargs:
