@@ -38,9 +38,13 @@ def run_for_summaries(path: str, argv=None, quiet: bool = True):
 
 
 def summarize(model_or_path, expand_nested: bool = False) -> Summary:
-    """Summarize a model object, or every model of a Keras script (by path)."""
+    """Summarize a model object, every model of a Keras script, or a model file (by path)."""
     if isinstance(model_or_path, Model):
         return Summary([summarize_model(model_or_path, expand_nested=expand_nested)])
+    if isinstance(model_or_path, (str, os.PathLike)) and not os.fspath(model_or_path).endswith(".py"):
+        from .io.files import load_model
+
+        return Summary([summarize_model(load_model(os.fspath(model_or_path)), expand_nested=expand_nested)])
     if isinstance(model_or_path, (str, os.PathLike)):
         summaries, models = run_for_summaries(os.fspath(model_or_path))
         if not summaries:

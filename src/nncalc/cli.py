@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add_model_command(name: str, help_text: str):
         cmd = commands.add_parser(name, help=help_text, description=help_text)
-        cmd.add_argument("file", help="a Keras model-definition script (.py)")
+        cmd.add_argument("file", help="a Keras script (.py) or model file (.keras, .h5, .json config)")
         cmd.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
         cmd.add_argument("--style", choices=("keras3", "keras2", "tf_keras"), default="keras3",
                          help="summary text of Keras 3 (default), of tf.keras 2.0-2.8 as in the "
@@ -85,7 +85,11 @@ def _summarize_script(args) -> int:
     reset_uids()
     text = args.format == "text"
     session.style = args.style if text else "none"
-    if text:
+    if not args.file.endswith(".py"):
+        from .io.files import load_model
+
+        namespace = {"model": load_model(args.file)}
+    elif text:
         namespace = run_script(args.file, args.script_args)
     else:
         with contextlib.redirect_stdout(sys.stderr):

@@ -10,6 +10,7 @@ and velocity, so 2 × trainable params + 2).
 from __future__ import annotations
 
 from .core.layer import Weight
+from .errors import Unsupported
 from .core.naming import auto_name
 
 
@@ -17,6 +18,9 @@ class Optimizer:
     """Base: remembers its arguments; ``build`` lists the variables it would create."""
 
     def __init__(self, learning_rate=0.001, name=None, **kwargs):
+        for option in ("use_ema", "gradient_accumulation_steps"):
+            if kwargs.get(option):
+                raise Unsupported(f"optimizer option {option}={kwargs[option]!r} is not modelled by nncalc yet")
         self.learning_rate = learning_rate
         self.name = name or auto_name(type(self).__name__)
         self.config = kwargs

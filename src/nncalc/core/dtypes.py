@@ -46,6 +46,8 @@ def get_policy(dtype) -> DTypePolicy:
         return DTypePolicy(_global_policy)
     if isinstance(dtype, DTypePolicy):
         return dtype
+    if isinstance(dtype, dict):  # a serialized policy: {"class_name": "DTypePolicy", "config": {"name": ...}}
+        dtype = (dtype.get("config") or {}).get("name", dtype)
     name = getattr(dtype, "name", dtype)
     if isinstance(name, str) and name in MIXED_POLICIES:
         return DTypePolicy(name)

@@ -1,0 +1,205 @@
+"""Models from Keras configs: ``model.to_json()`` / ``get_config()`` documents.
+
+Both formats are read:
+
+* Keras 3: each layer ``{"module", "class_name", "config", "name", "inbound_nodes":
+  [{"args": [...], "kwargs": {...}}]}`` where a tensor is
+  ``{"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node, tensor]}}``;
+* Keras 2 / tf.keras: ``"inbound_nodes": [[[layer, node, tensor, kwargs], ...]]`` and
+  ``batch_input_shape`` instead of ``batch_shape``.
+
+The graph is rebuilt the way Keras does it (``functional_from_config``): create every
+layer, then call each layer on its recorded inputs, in config order, as soon as they
+exist. Weights are never read.
+"""
+
+from __future__ import annotations
+
+from ..errors import ModelError, Unsupported
+
+KERAS_TENSOR = "__keras_tensor__"
+
+
+def _layer_class(class_name: str, custom_objects: dict):
+    from ..core.functional import Functional
+    from ..core.model import Model
+    from ..core.sequential import Sequential
+    from ..layers import LAYERS
+
+    known = {"Functional": Functional, "Model": Functional, "Sequential": Sequential, **LAYERS}
+    name = class_name.rsplit(">", 1)[-1]  # registered names such as "keras_hub>TokenEmbedding"
+    if class_name in custom_objects:
+        return custom_objects[class_name]
+    if name in known:
+        return known[name]
+    raise Unsupported(f"layer class '{class_name}' is not supported by nncalc yet")
+
+
+def _layer_kwargs(class_name: str, config: dict) -> dict:
+    """A layer config as constructor arguments (Keras 2 spellings translated)."""
+    kwargs = dict(config)
+    if "batch_input_shape" in kwargs:  # Keras 2
+        shape = kwargs.pop("batch_input_shape")
+        if class_name == "InputLayer":
+            kwargs["batch_shape"] = shape
+        elif shape is not None:
+            kwargs["input_shape"] = tuple(shape[1:])
+    return kwargs
+
+
+def deserialize_layer(data: dict, custom_objects: dict | None = None):
+    """One layer (or nested model) from its config entry."""
+    from ..core.functional import Functional
+    from ..core.sequential import Sequential
+
+    custom_objects = custom_objects or {}
+    if not isinstance(data, dict) or "class_name" not in data:
+        raise ModelError(f"not a Keras layer config: {str(data)[:80]}")
+    class_name = data["class_name"]
+    config = data.get("config") or {}
+    cls = _layer_class(class_name, custom_objects)
+    if cls is Sequential:
+        return sequential_from_config(config, custom_objects)
+    if cls is Functional:
+        return functional_from_config(config, custom_objects)
+    try:
+        return cls(**_layer_kwargs(class_name, config))
+    except TypeError as error:
+        raise ModelError(f"layer '{config.get('name', '?')}' ({class_name}): {error}") from None
+
+
+def sequential_from_config(config: dict, custom_objects: dict | None = None):
+    """``Sequential.from_config``: add each layer, then build if an input shape is known."""
+    from ..core.sequential import Sequential
+
+    if "name" not in config or "layers" not in config:
+        raise ModelError(
+            "A Sequential model configuration must be a dictionary containing the 'name' and "
+            f"'layers' keys. Received: config={str(config)[:80]}"
+        )
+    model = Sequential(name=config["name"])
+    for layer_data in config["layers"]:
+        model.add(deserialize_layer(layer_data, custom_objects))
+    shape = config.get("build_input_shape")
+    if model._functional is None and isinstance(shape, (list, tuple)) and shape:
+        model.build(tuple(shape))
+    return model
+
+
+def _tensor_history(value):
+    """``[layer, node, tensor]`` of a serialized Keras 3 tensor, else None."""
+    if isinstance(value, dict) and value.get("class_name") == KERAS_TENSOR:
+        return value["config"]["keras_history"]
+    return None
+
+
+def functional_from_config(config: dict, custom_objects: dict | None = None):
+    """``Functional.from_config``: recreate the layers, then replay their calls."""
+    from ..core.functional import Functional
+
+    for key in ("layers", "input_layers", "output_layers"):
+        if key not in config:
+            raise ModelError(f"a functional model config needs '{key}'")
+    created: dict = {}
+    pending: dict = {}
+    order = []
+    for layer_data in config["layers"]:
+        name = layer_data.get("name") or layer_data.get("config", {}).get("name")
+        layer = deserialize_layer(layer_data, custom_objects)
+        created[name] = layer
+        order.append(name)
+        nodes = [n for n in layer_data.get("inbound_nodes", []) if n]
+        if nodes:
+            pending[name] = list(nodes)
+
+    def tensor(layer_name, node_index, tensor_index):
+        if layer_name not in created:
+            raise ModelError(f"Invalid Functional model configuration. Missing node: {layer_name}")
+        layer = created[layer_name]
+        if isinstance(layer, Functional):
+            node_index -= 1  # Keras saves nested functional models' node indices shifted by one
+        if not 0 <= node_index < len(layer._inbound_nodes):
+            raise IndexError(layer_name)
+        return layer._inbound_nodes[node_index].output_tensors[tensor_index]
+
+    def revive(value):
+        history = _tensor_history(value)
+        if history is not None:
+            return tensor(*history[:3])
+        if isinstance(value, dict):
+            return {k: revive(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [revive(v) for v in value]
+        return value
+
+    def call_arguments(node_data):
+        if isinstance(node_data, list):  # Keras 2: [[layer, node, tensor, kwargs], ...]
+            tensors = [tensor(*entry[:3]) for entry in node_data]
+            kwargs = node_data[0][3] if len(node_data[0]) > 3 else {}
+            return [tensors[0] if len(tensors) == 1 else tensors], revive(kwargs or {})
+        return revive(node_data.get("args", [])), revive(node_data.get("kwargs", {}))
+
+    while pending:
+        progressed = False
+        for name in order:
+            nodes = pending.get(name)
+            while nodes:
+                try:
+                    args, kwargs = call_arguments(nodes[0])
+                except IndexError:
+                    break
+                created[name](*args, **kwargs)
+                nodes.pop(0)
+                progressed = True
+            if name in pending and not pending[name]:
+                del pending[name]
+        if not progressed:
+            raise ModelError(
+                "Invalid Functional model configuration: the graph has loops or disconnected "
+                f"nodes (unresolved layers: {', '.join(pending)})"
+            )
+
+    def endpoints(structure):
+        if isinstance(structure, list) and len(structure) == 3 and isinstance(structure[0], str):
+            return tensor(*structure)
+        if isinstance(structure, dict):
+            return {k: endpoints(v) for k, v in structure.items()}
+        return [endpoints(v) for v in structure]
+
+    inputs = endpoints(config["input_layers"])
+    outputs = endpoints(config["output_layers"])
+    return Functional(inputs, outputs, name=config.get("name"), trainable=config.get("trainable"))
+
+
+def optimizer_from_config(config):
+    """An nncalc optimizer from a serialized one (``{"class_name": "Adam", "config": {...}}`` or a name)."""
+    from .. import optimizers
+
+    if isinstance(config, dict):
+        name = str(config.get("class_name", "")).rsplit(">", 1)[-1]
+        cls = optimizers.BY_NAME.get(name.lower())
+        if cls is None:
+            raise Unsupported(f"optimizer '{name}' is not supported by nncalc yet")
+        return cls(**(config.get("config") or {}))
+    return optimizers.get(config)
+
+
+def compile_from_config(model, compile_config) -> None:
+    """Keras compiles a loaded model from its ``compile_config`` and builds its optimizer."""
+    if not compile_config or not hasattr(model, "compile"):
+        return
+    model.compile(optimizer=optimizer_from_config(compile_config.get("optimizer", "rmsprop")),
+                  loss=compile_config.get("loss"))
+    if model.built:
+        model.optimizer.build(model.trainable_weights)
+
+
+def model_from_config(data: dict, custom_objects: dict | None = None):
+    """A model from ``{"class_name": ..., "config": ...}`` (what ``to_json()`` writes).
+
+    A ``compile_config`` compiles the model and builds its optimizer, as Keras does, so
+    the summary shows the same "Optimizer params" line.
+    """
+    model = deserialize_layer(data, custom_objects)
+    compile_from_config(model, data.get("compile_config"))
+    return model

@@ -1,0 +1,127 @@
+"""Read a model file: a ``.json`` config, a ``.keras`` archive, or a legacy ``.h5`` file.
+
+Only the model's configuration is read, never its weights: a 2 GB ``.keras``
+archive costs no more than its ``config.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+
+from ..errors import NncalcError, Unsupported
+
+MAX_CONFIG_BYTES = 256 * 1024 * 1024  # a config larger than this is refused (zip bombs, garbage)
+
+
+class FileError(NncalcError, ValueError):
+    """A model file that cannot be read: says which file and why."""
+
+
+def _parse(text: str, path: str) -> dict:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FileError(f"{path}: not valid JSON ({error.msg} at line {error.lineno})") from None
+    if not isinstance(data, dict):
+        raise FileError(f"{path}: a Keras model config is a JSON object")
+    return data
+
+
+def read_json_config(path: str) -> dict:
+    """A ``to_json()`` / ``get_config()`` document (with or without the class_name wrapper)."""
+    if os.path.getsize(path) > MAX_CONFIG_BYTES:
+        raise FileError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MB; not a model config")
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FileError(f"{path}: not UTF-8 text; not a JSON model config") from None
+    return _parse(text, path)
+
+
+def read_keras_archive(path: str) -> dict:
+    """``config.json`` of a Keras 3 ``.keras`` zip archive."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            try:
+                info = archive.getinfo("config.json")
+            except KeyError:
+                raise FileError(f"{path}: no config.json inside; not a Keras 3 .keras archive") from None
+            if info.file_size > MAX_CONFIG_BYTES:
+                raise FileError(f"{path}: config.json claims {info.file_size} bytes; refused")
+            with archive.open(info) as member:
+                raw = member.read(MAX_CONFIG_BYTES + 1)
+    except zipfile.BadZipFile:
+        raise FileError(f"{path}: not a zip archive; not a Keras 3 .keras file") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise FileError(f"{path}: config.json is larger than it claims; refused")
+    try:
+        return _parse(raw.decode("utf-8"), f"{path}:config.json")
+    except UnicodeDecodeError:
+        raise FileError(f"{path}: config.json is not UTF-8 text") from None
+
+
+def read_h5(path: str) -> tuple[dict, dict | None, bool]:
+    """A legacy HDF5 model file: (model_config, training_config or None, has optimizer weights)."""
+    try:
+        import h5py
+    except ImportError:
+        raise Unsupported(
+            f"{path}: reading .h5 files needs h5py: pip install 'nncalc[h5]' (or pip install h5py)"
+        ) from None
+    try:
+        with h5py.File(path, "r") as handle:
+            config = handle.attrs.get("model_config")
+            training = handle.attrs.get("training_config")
+            has_optimizer_weights = "optimizer_weights" in handle
+    except OSError:
+        raise FileError(f"{path}: not an HDF5 file") from None
+    if config is None:
+        raise FileError(f"{path}: no model_config in this HDF5 file (a weights-only file?)")
+
+    def text(value):
+        return value.decode("utf-8") if isinstance(value, bytes) else value
+
+    training = _parse(text(training), path) if training is not None else None
+    return _parse(text(config), path), training, has_optimizer_weights
+
+
+def read_h5_config(path: str) -> dict:
+    """The ``model_config`` of a legacy HDF5 model file (needs h5py)."""
+    return read_h5(path)[0]
+
+
+READERS = {".json": read_json_config, ".keras": read_keras_archive, ".h5": read_h5_config,
+           ".hdf5": read_h5_config}
+
+
+def read_config(path: str) -> dict:
+    """The model config in ``path``, chosen by the file's extension."""
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in READERS:
+        raise FileError(f"{path}: unknown model file type (expected .py, .json, .keras or .h5)")
+    return READERS[extension](path)
+
+
+def load_model(path: str, custom_objects: dict | None = None):
+    """An nncalc model from a model file (weights ignored), compiled as Keras would compile it."""
+    from .config import model_from_config, optimizer_from_config
+
+    path = os.fspath(path)
+    config = read_config(path)
+    if "class_name" not in config and "layers" in config:
+        config = {"class_name": "Functional" if "input_layers" in config else "Sequential", "config": config}
+    model = model_from_config(config, custom_objects)
+    if path.lower().endswith((".h5", ".hdf5")):
+        _, training, has_optimizer_weights = read_h5(path)
+        if training and "optimizer_config" in training:
+            # Keras' legacy loader compiles from training_config and builds the optimizer on the
+            # model's *own* variables (none for a Functional or Sequential model) when the file
+            # holds optimizer weights.
+            model.compile(optimizer=optimizer_from_config(training["optimizer_config"]))
+            if has_optimizer_weights:
+                model.optimizer.build(model._trainable_variables)
+    return model
