@@ -129,10 +129,11 @@ class Functional(Model):
                     f"is not supported yet: input {x.name}"
                 )
         self._nodes_by_depth, self._operations = map_graph(self._inputs, self._outputs)
+        if trainable is not None:
+            # As in Keras, set before the layers are tracked: it does not reach into them.
+            self.trainable = trainable
         self._layers = [op for op in self._operations if isinstance(op, Layer)]
         self.built = True
-        if trainable is not None:
-            self.trainable = trainable
 
     # ------------------------------------------------------------------ graph
     @property
