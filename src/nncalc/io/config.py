@@ -117,8 +117,10 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
             raise ModelError(f"Invalid Functional model configuration. Missing node: {layer_name}")
         layer = created[layer_name]
         if isinstance(layer, Functional):
-            node_index -= 1  # Keras saves nested functional models' node indices shifted by one
-        if not 0 <= node_index < len(layer._inbound_nodes):
+            # Keras' own loader does this (so index 0 becomes -1: the last call, by Python's
+            # negative indexing); mirrored so that the same configs give the same graphs.
+            node_index -= 1
+        if not -len(layer._inbound_nodes) <= node_index < len(layer._inbound_nodes):
             raise IndexError(layer_name)
         return layer._inbound_nodes[node_index].output_tensors[tensor_index]
 
