@@ -1,10 +1,22 @@
 """Convolution layers.
 
-``Conv2D`` (and its N-d base): a kernel of shape ``kernel_size + (C_in / groups, filters)``
-slides over the spatial axes; the bias has one value per filter.
+``Conv1D`` / ``Conv2D`` / ``Conv3D`` (and their N-d base): a kernel of shape
+``kernel_size + (C_in / groups, filters)`` slides over the spatial axes; the bias
+has one value per filter.
 
 params = K1 × … × Kn × (C_in / groups) × filters (+ filters with a bias)
 output spatial size: see :mod:`nncalc.layers.window`; output channels = filters.
+
+The other kinds (as in ``keras/src/layers/convolutional``):
+
+* transposed (``Conv1DTranspose`` …): kernel ``kernel_size + (filters, C_in)``, output
+  sizes grow (see :func:`nncalc.layers.window.transpose_output`);
+* depthwise (``DepthwiseConv1D/2D``): one kernel per input channel and per
+  ``depth_multiplier`` M: kernel ``kernel_size + (C_in, M)``, bias ``(C_in·M,)``;
+  output channels = C_in·M;
+* separable (``SeparableConv1D/2D``): a depthwise step then a 1×1 (pointwise)
+  convolution: ``depthwise_kernel`` ``kernel_size + (C_in, M)``, ``pointwise_kernel``
+  ``(1, …, 1, C_in·M, filters)``, bias ``(filters,)``.
 """
 
 from __future__ import annotations
@@ -13,7 +25,7 @@ from __future__ import annotations
 from ..core.args import activation_name, standardize_data_format, standardize_padding, standardize_tuple
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
-from .window import spatial_outputs, window_rule
+from .window import spatial_outputs, transpose_outputs, transpose_rule, window_rule
 
 AXIS_NAMES = {
     1: [Text("length", "长度")],
@@ -22,8 +34,104 @@ AXIS_NAMES = {
 }
 
 
-class BaseConv(Layer):
-    """An N-d convolution (N = ``rank``); ``Conv1D``/``Conv2D``/``Conv3D`` fix N."""
+def _factors(shape) -> str:
+    return " × ".join(num(d) for d in shape)
+
+
+class _SlidingConv(Layer):
+    """What every convolution shares: the window arguments, the channel axis, the explanation.
+
+    A kind sets ``rank`` and overrides ``_output_channels`` (and, for transposed
+    convolutions, ``_spatial_output`` / ``_spatial_rule``).
+    """
+
+    rank = 2
+    CHANNELS_RULE = Text("one output channel per filter", "每个卷积核输出一个通道")
+
+    def _set_window(self, kernel_size, strides, padding, data_format, dilation_rate, activation,
+                    use_bias, allow_causal=False):
+        rank = self.rank
+        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
+        self.strides = standardize_tuple(strides, rank, "strides")
+        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
+        self.padding = standardize_padding(padding, allow_causal=allow_causal)
+        self.data_format = standardize_data_format(data_format)
+        self.activation = activation_name(activation)
+        self.use_bias = use_bias
+        self.input_spec = InputSpec(min_ndim=rank + 2)
+
+    def _check_positive(self, name, value):
+        if value is not None and value <= 0:
+            raise ValueError(
+                f"Invalid value for argument `{name}`. Expected a strictly positive value. "
+                f"Received {name}={value}."
+            )
+
+    def _channel_axis(self) -> int:
+        return -1 if self.data_format == "channels_last" else 1
+
+    def _input_channels(self, input_shape, need=True):
+        channels = input_shape[self._channel_axis()]
+        if channels is None and need:
+            raise ValueError(
+                "The channel dimension of the inputs should be defined. "
+                f"Found `None` (full input shape is {tuple(input_shape)})."
+            )
+        return channels
+
+    def _fix_channels(self, input_shape) -> None:
+        """After build the channel axis is fixed, as Keras' InputSpec does."""
+        self.input_spec = InputSpec(min_ndim=self.rank + 2,
+                                    axes={self._channel_axis(): input_shape[self._channel_axis()]})
+
+    def _output_channels(self, input_shape):
+        return self.filters
+
+    def _kernel_shape_for_message(self, input_shape):
+        return self.kernel_size + (input_shape[self._channel_axis()], self._output_channels(input_shape))
+
+    def _spatial_output(self, input_shape):
+        """One :class:`Derived` per spatial axis."""
+        return spatial_outputs(input_shape, "kernel size", self.kernel_size, self.strides,
+                               self.padding, self.dilation_rate, self.data_format)
+
+    def _spatial_rule(self, i) -> Text:
+        return window_rule(self.padding, self.dilation_rate[i])
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        channels = self._output_channels(input_shape)
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(
+                f"Kernel shape must have the same length as input, but received kernel of shape "
+                f"{self._kernel_shape_for_message(input_shape)} and input of shape {input_shape}."
+            )
+        spatial = tuple(d.value for d in self._spatial_output(input_shape))
+        if self.data_format == "channels_last":
+            return (input_shape[0],) + spatial + (channels,)
+        return (input_shape[0], channels) + spatial
+
+    def _channels_step(self, input_shape) -> Step:
+        return Step("shape", Text("channels", "通道数"), "filters", self.filters, self.CHANNELS_RULE)
+
+    def explain_shape(self, input_shape):
+        out = self.compute_output_shape(input_shape)
+        names = AXIS_NAMES.get(self.rank)
+        steps = [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} → {shape_text(out)}", out)]
+        for i, derived in enumerate(self._spatial_output(input_shape)):
+            label = names[i] if names else Text(f"spatial axis {i + 1}", f"空间维度 {i + 1}")
+            steps.append(Step("shape", label, derived.formula, derived.value, self._spatial_rule(i)))
+        steps.append(self._channels_step(input_shape))
+        return steps
+
+
+# ---------------------------------------------------------------------- Conv1D/2D/3D
+class BaseConv(_SlidingConv):
+    """An N-d convolution (N = ``rank``); ``Conv1D``/``Conv2D``/``Conv3D`` fix N.
+
+    With ``lora_rank`` r, Keras freezes the kernel and adds ``lora_kernel_a``
+    ``kernel.shape[:-1] + (r,)`` and ``lora_kernel_b`` ``(r, filters)`` (float32).
+    """
 
     rank = 2
 
@@ -34,22 +142,15 @@ class BaseConv(Layer):
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
                  **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        rank = self.rank
         self.filters = filters
         self.groups = groups
-        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
-        self.strides = standardize_tuple(strides, rank, "strides")
-        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
-        self.padding = standardize_padding(padding, allow_causal=rank == 1)
-        self.data_format = standardize_data_format(data_format)
-        self.activation = activation_name(activation)
-        self.use_bias = use_bias
-        self.input_spec = InputSpec(min_ndim=rank + 2)
-        if filters is not None and filters <= 0:
-            raise ValueError(
-                "Invalid value for argument `filters`. Expected a strictly positive value. "
-                f"Received filters={filters}."
-            )
+        self._set_window(kernel_size, strides, padding, data_format, dilation_rate, activation,
+                         use_bias, allow_causal=self.rank == 1)
+        self.kernel_constraint = kernel_constraint
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
+        self._check_positive("filters", filters)
         if groups <= 0:
             raise ValueError(f"The number of groups must be a positive integer. Received: groups={groups}.")
         if filters is not None and filters % groups != 0:
@@ -63,17 +164,9 @@ class BaseConv(Layer):
                 f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}"
             )
 
-    def _channel_axis(self) -> int:
-        return -1 if self.data_format == "channels_last" else 1
-
     def build(self, input_shape):
-        channels = input_shape[self._channel_axis()]
-        if channels is None:
-            raise ValueError(
-                "The channel dimension of the inputs should be defined. "
-                f"Found `None` (full input shape is {input_shape})."
-            )
-        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={self._channel_axis(): channels})
+        channels = self._input_channels(input_shape)
+        self._fix_channels(input_shape)
         if channels % self.groups != 0:
             raise ValueError(
                 "The number of input channels must be evenly divisible by the number of groups. "
@@ -86,49 +179,53 @@ class BaseConv(Layer):
         )
         self.bias = self.add_weight(name="bias", shape=(self.filters,)) if self.use_bias else None
         self.built = True
+        if self.lora_rank:
+            self._enable_lora(self.lora_rank)
 
-    def _spatial_output(self, input_shape):
-        """One :class:`Derived` per spatial axis."""
-        return spatial_outputs(input_shape, "kernel size", self.kernel_size, self.strides,
-                               self.padding, self.dilation_rate, self.data_format)
-
-    def compute_output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        if len(input_shape) != self.rank + 2:
+    def _enable_lora(self, rank):
+        if self.kernel_constraint:
             raise ValueError(
-                f"Kernel shape must have the same length as input, but received kernel of shape "
-                f"{self.kernel_size + (input_shape[self._channel_axis()], self.filters)} and input "
-                f"of shape {input_shape}."
+                "Lora is incompatible with kernel constraints. In order to enable lora on this "
+                "layer, remove the `kernel_constraint` argument."
             )
-        spatial = tuple(d.value for d in self._spatial_output(input_shape))
-        if self.data_format == "channels_last":
-            return (input_shape[0],) + spatial + (self.filters,)
-        return (input_shape[0], self.filters) + spatial
+        self.lora_kernel_a = self.add_weight(name="lora_kernel_a", shape=self.kernel.shape[:-1] + (rank,),
+                                             dtype="float32")
+        self.lora_kernel_b = self.add_weight(name="lora_kernel_b", shape=(rank, self.filters), dtype="float32")
+        self.kernel.trainable = False
+        self.lora_enabled = True
 
-    weight_names_zh = {"kernel": "卷积核", "bias": "偏置"}
+    weight_names_zh = {"kernel": "卷积核", "bias": "偏置",
+                       "lora_kernel_a": "LoRA 低秩矩阵", "lora_kernel_b": "LoRA 低秩矩阵"}
 
     def param_formula(self):
-        factors = " × ".join(num(d) for d in self.kernel.shape)
-        return f"{factors} + {num(self.filters)}" if self.use_bias else factors
+        formula = _factors(self.kernel.shape)
+        if self.use_bias:
+            formula += f" + {num(self.filters)}"
+        if self.lora_enabled:
+            formula += f" + {_factors(self.lora_kernel_a.shape)} + {_factors(self.lora_kernel_b.shape)}"
+        return formula
 
     def param_rule(self):
         if self.use_bias:
-            return Text("kernel size × input channels per group × filters, plus one bias per filter",
+            rule = Text("kernel size × input channels per group × filters, plus one bias per filter",
                         "卷积核尺寸 × 每组输入通道数 × 卷积核数量，再加上每个卷积核一个偏置")
-        return Text("kernel size × input channels per group × filters (no bias)",
-                    "卷积核尺寸 × 每组输入通道数 × 卷积核数量（无偏置）")
+        else:
+            rule = Text("kernel size × input channels per group × filters (no bias)",
+                        "卷积核尺寸 × 每组输入通道数 × 卷积核数量（无偏置）")
+        if self.lora_enabled:
+            rule = Text(
+                rule.en + f"; LoRA rank r = {self.lora_rank} freezes the kernel and adds "
+                "(kernel size × input channels per group) × r + r × filters trainable weights",
+                rule.zh + f"；LoRA 秩 r = {self.lora_rank}：卷积核被冻结（不可训练），另加 "
+                "(卷积核尺寸 × 每组输入通道数) × r + r × 卷积核数量 个可训练参数",
+            )
+        return rule
 
-    def explain_shape(self, input_shape):
-        out = self.compute_output_shape(input_shape)
-        names = AXIS_NAMES.get(self.rank)
-        steps = [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} → {shape_text(out)}", out)]
-        for i, derived in enumerate(self._spatial_output(input_shape)):
-            label = names[i] if names else Text(f"spatial axis {i + 1}", f"空间维度 {i + 1}")
-            steps.append(Step("shape", label, derived.formula, derived.value,
-                              window_rule(self.padding, self.dilation_rate[i])))
-        steps.append(Step("shape", Text("channels", "通道数"), "filters",
-                          self.filters, Text("one output channel per filter", "每个卷积核输出一个通道")))
-        return steps
+
+class Conv1D(BaseConv):
+    """1-d convolution over (length); ``padding='causal'`` is allowed; see :class:`BaseConv`."""
+
+    rank = 1
 
 
 class Conv2D(BaseConv):
@@ -137,4 +234,255 @@ class Conv2D(BaseConv):
     rank = 2
 
 
-EXPORTS = {"Conv2D": Conv2D, "Convolution2D": Conv2D}
+class Conv3D(BaseConv):
+    """3-d convolution over (depth, height, width); see :class:`BaseConv`."""
+
+    rank = 3
+
+
+# ---------------------------------------------------------------------- transposed
+class BaseConvTranspose(_SlidingConv):
+    """N-d transposed convolution: kernel ``kernel_size + (filters, C_in)``, sizes grow."""
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,
+                 data_format=None, dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.filters = filters
+        rank = self.rank
+        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
+        self.strides = standardize_tuple(strides, rank, "strides")
+        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
+        self.padding = standardize_padding(padding)
+        self.output_padding = (None if output_padding is None else
+                               standardize_tuple(output_padding, rank, "output_padding", allow_zero=True))
+        self.data_format = standardize_data_format(data_format)
+        self.activation = activation_name(activation)
+        self.use_bias = use_bias
+        self.input_spec = InputSpec(min_ndim=rank + 2)
+        self._check_positive("filters", filters)
+        if self.output_padding is not None:
+            for i, (op, s) in enumerate(zip(self.output_padding, self.strides)):
+                if op >= s:
+                    raise ValueError(
+                        "`output_padding` must be strictly less than `strides` for all dimensions. "
+                        f"At dimension {i}, `output_padding` is {op} but `strides` is {s}. "
+                        f"Received: output_padding={self.output_padding}, strides={self.strides}"
+                    )
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(
+                "`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+                f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}"
+            )
+
+    def build(self, input_shape):
+        channels = input_shape[self._channel_axis()]
+        self._fix_channels(input_shape)
+        # Keras declares the weights first (a None channel fails there) and checks shapes on call.
+        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.filters, channels))
+        self.bias = self.add_weight(name="bias", shape=(self.filters,)) if self.use_bias else None
+        self.built = True
+
+    def _kernel_shape_for_message(self, input_shape):
+        return self.kernel_size + (self.filters, input_shape[self._channel_axis()])
+
+    def _spatial_output(self, input_shape):
+        return transpose_outputs(input_shape, self.kernel_size, self.strides, self.padding,
+                                 self.output_padding, self.dilation_rate, self.data_format)
+
+    def _spatial_rule(self, i) -> Text:
+        return transpose_rule(self.padding, self.output_padding, self.dilation_rate[i])
+
+    weight_names_zh = {"kernel": "转置卷积核", "bias": "偏置"}
+
+    def param_formula(self):
+        factors = _factors(self.kernel.shape)
+        return f"{factors} + {num(self.filters)}" if self.use_bias else factors
+
+    def param_rule(self):
+        if self.use_bias:
+            return Text("kernel size × filters × input channels, plus one bias per filter",
+                        "卷积核尺寸 × 卷积核数量 × 输入通道数，再加上每个卷积核一个偏置")
+        return Text("kernel size × filters × input channels (no bias)",
+                    "卷积核尺寸 × 卷积核数量 × 输入通道数（无偏置）")
+
+
+class Conv1DTranspose(BaseConvTranspose):
+    """1-d transposed convolution; see :class:`BaseConvTranspose`."""
+
+    rank = 1
+
+
+class Conv2DTranspose(BaseConvTranspose):
+    """2-d transposed convolution; see :class:`BaseConvTranspose`."""
+
+    rank = 2
+
+
+class Conv3DTranspose(BaseConvTranspose):
+    """3-d transposed convolution (Keras puts ``data_format`` before ``output_padding`` here)."""
+
+    rank = 3
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format=None,
+                 output_padding=None, dilation_rate=(1, 1, 1), activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         output_padding=output_padding, data_format=data_format,
+                         dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
+                         activity_regularizer=activity_regularizer, **kwargs)
+
+
+# ---------------------------------------------------------------------- depthwise
+class BaseDepthwiseConv(_SlidingConv):
+    """Each input channel convolved alone by ``depth_multiplier`` M kernels.
+
+    kernel ``kernel_size + (C_in, M)`` (Keras 3 names it ``kernel``), bias ``(C_in·M,)``;
+    output channels = C_in·M.
+    """
+
+    rank = 2
+
+    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1, data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, depthwise_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.depth_multiplier = depth_multiplier
+        self._set_window(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias)
+        self._check_positive("depth_multiplier", depth_multiplier)
+
+    def _output_channels(self, input_shape):
+        channels = self._input_channels(input_shape)
+        if self.depth_multiplier is None:
+            raise ValueError("`depth_multiplier` must be a positive integer, not None.")
+        return self.depth_multiplier * channels
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        self._fix_channels(input_shape)
+        self.compute_output_shape(input_shape)
+        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (channels, self.depth_multiplier))
+        self.bias = (self.add_weight(name="bias", shape=(self.depth_multiplier * channels,))
+                     if self.use_bias else None)
+        self.built = True
+
+    def _channels_step(self, input_shape):
+        channels = self._input_channels(input_shape)
+        return Step("shape", Text("channels", "通道数"), f"{num(channels)} × {num(self.depth_multiplier)}",
+                    channels * self.depth_multiplier,
+                    Text("input channels × depth_multiplier: each channel gets its own kernels",
+                         "输入通道数 × 深度乘数 depth_multiplier：每个通道有自己的卷积核"))
+
+    weight_names_zh = {"kernel": "深度卷积核", "bias": "偏置"}
+
+    def param_formula(self):
+        formula = _factors(self.kernel.shape)
+        if self.use_bias:
+            formula += f" + {_factors(self.kernel.shape[-2:])}"
+        return formula
+
+    def param_rule(self):
+        if self.use_bias:
+            return Text("kernel size × input channels × depth_multiplier, plus one bias per output "
+                        "channel (input channels × depth_multiplier)",
+                        "卷积核尺寸 × 输入通道数 × 深度乘数，再加上每个输出通道一个偏置（输入通道数 × 深度乘数）")
+        return Text("kernel size × input channels × depth_multiplier (no bias)",
+                    "卷积核尺寸 × 输入通道数 × 深度乘数（无偏置）")
+
+
+class DepthwiseConv1D(BaseDepthwiseConv):
+    """1-d depthwise convolution; see :class:`BaseDepthwiseConv`."""
+
+    rank = 1
+
+
+class DepthwiseConv2D(BaseDepthwiseConv):
+    """2-d depthwise convolution; see :class:`BaseDepthwiseConv`."""
+
+    rank = 2
+
+
+# ---------------------------------------------------------------------- separable
+class BaseSeparableConv(_SlidingConv):
+    """Depthwise (``kernel_size + (C_in, M)``) then pointwise (``1…1 × (C_in·M) × filters``)."""
+
+    rank = 2
+    CHANNELS_RULE = Text("the pointwise 1×1 convolution gives one channel per filter",
+                         "逐点（1×1）卷积：每个卷积核输出一个通道")
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, depth_multiplier=1, activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
+                 pointwise_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.depth_multiplier = depth_multiplier
+        self.filters = filters
+        self._set_window(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias)
+        self._check_positive("depth_multiplier", depth_multiplier)
+        self._check_positive("filters", filters)
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        self._fix_channels(input_shape)
+        if self.depth_multiplier is None:
+            raise ValueError("`depth_multiplier` must be a positive integer, not None.")
+        self.compute_output_shape(input_shape)
+        self.depthwise_kernel = self.add_weight(
+            name="depthwise_kernel", shape=self.kernel_size + (channels, self.depth_multiplier))
+        self.pointwise_kernel = self.add_weight(
+            name="pointwise_kernel",
+            shape=(1,) * self.rank + (self.depth_multiplier * channels, self.filters))
+        self.bias = self.add_weight(name="bias", shape=(self.filters,)) if self.use_bias else None
+        self.built = True
+
+    weight_names_zh = {"depthwise_kernel": "深度卷积核", "pointwise_kernel": "逐点卷积核", "bias": "偏置"}
+
+    def param_formula(self):
+        channels, multiplier = self.depthwise_kernel.shape[-2:]
+        pointwise = " × ".join(["1"] * self.rank + [f"({num(channels)} × {num(multiplier)})", num(self.filters)])
+        formula = f"{_factors(self.depthwise_kernel.shape)} + {pointwise}"
+        return formula + f" + {num(self.filters)}" if self.use_bias else formula
+
+    def param_rule(self):
+        ones = " × ".join(["1"] * self.rank)
+        depthwise = Text("depthwise: kernel size × input channels × depth_multiplier; "
+                         f"pointwise: {ones} × (input channels × depth_multiplier) × filters",
+                         "深度卷积：卷积核尺寸 × 输入通道数 × 深度乘数；"
+                         f"逐点卷积：{ones} × (输入通道数 × 深度乘数) × 卷积核数量")
+        if self.use_bias:
+            return Text(depthwise.en + "; plus one bias per filter", depthwise.zh + "；再加上每个卷积核一个偏置")
+        return Text(depthwise.en + " (no bias)", depthwise.zh + "（无偏置）")
+
+
+class SeparableConv1D(BaseSeparableConv):
+    """1-d depthwise-separable convolution; see :class:`BaseSeparableConv`."""
+
+    rank = 1
+
+
+class SeparableConv2D(BaseSeparableConv):
+    """2-d depthwise-separable convolution; see :class:`BaseSeparableConv`."""
+
+    rank = 2
+
+
+EXPORTS = {
+    "Conv1D": Conv1D, "Convolution1D": Conv1D,
+    "Conv2D": Conv2D, "Convolution2D": Conv2D,
+    "Conv3D": Conv3D, "Convolution3D": Conv3D,
+    "Conv1DTranspose": Conv1DTranspose, "Convolution1DTranspose": Conv1DTranspose,
+    "Conv2DTranspose": Conv2DTranspose, "Convolution2DTranspose": Conv2DTranspose,
+    "Conv3DTranspose": Conv3DTranspose, "Convolution3DTranspose": Conv3DTranspose,
+    "DepthwiseConv1D": DepthwiseConv1D, "DepthwiseConv2D": DepthwiseConv2D,
+    "SeparableConv1D": SeparableConv1D, "SeparableConvolution1D": SeparableConv1D,
+    "SeparableConv2D": SeparableConv2D, "SeparableConvolution2D": SeparableConv2D,
+}
