@@ -160,7 +160,9 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as failure:  # after the script ran: rendering or summarizing failed
-        error, where = failure, f"{args.file}: {error_text(failure)}"
+        error, where = failure, error_text(failure)
+        if not where.startswith(args.file):
+            where = f"{args.file}: {where}"
     if args.debug:
         traceback.print_exception(error)
     if _is_user_error(error):

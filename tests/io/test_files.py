@@ -65,7 +65,8 @@ def test_cli_reads_each_file_type(saved):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"\x00\x01binary", "not UTF-8"),
+    (b"\xff\xfe\x00binary", "not UTF-8"),
+    (b"\x00\x01binary", "not valid JSON"),
     (b"{not json", "not valid JSON"),
     (b"[1, 2]", "JSON object"),
     (b'{"class_name": "Sequential", "config": {"layers": []}}', "'name' and 'layers'"),
