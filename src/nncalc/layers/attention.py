@@ -1,5 +1,629 @@
-"""Attention layers (being written; see issue 3)."""
+"""Attention layers (as in ``keras/src/layers/attention``).
+
+* ``MultiHeadAttention(num_heads, key_dim, value_dim=None, ...)`` called as
+  ``mha(query, value, key=None)``: four projections (sublayers named ``query``,
+  ``key``, ``value``, ``attention_output``; ``gate`` too with ``use_gate``), each
+  an einsum whose kernel has the input's last axis and the heads:
+
+  - query: kernel (d_query, heads, key_dim), bias (heads, key_dim);
+  - key: kernel (d_key, heads, key_dim), bias (heads, key_dim);
+  - value: kernel (d_value, heads, value_dim), bias (heads, value_dim);
+  - attention_output: kernel (heads, value_dim, *out), bias (*out), where ``out``
+    is ``output_shape`` or the query's last axis.
+
+  Building also makes a ``Softmax`` and a ``Dropout`` sublayer, which take the
+  automatic names ``softmax`` and ``dropout`` (Keras' counters move on).
+  Output: the query's shape with its last axis replaced by ``out``; attention
+  scores (``return_attention_scores=True``): ``(batch, heads, T, T)`` with T the
+  query's axis 1 (Keras' symbolic shape uses the query's length twice).
+* ``GroupQueryAttention`` (class ``GroupedQueryAttention``): query kernel
+  (d, num_query_heads, head_dim), key/value kernels (d, num_key_value_heads,
+  head_dim), output kernel (num_query_heads, head_dim, d).
+* ``Attention`` (dot product / concat) on ``[query, value(, key)]``: weights only
+  ``scale`` () with ``use_scale`` and ``concat_score_weight`` () with
+  ``score_mode="concat"``. ``AdditiveAttention``: ``scale`` (d_query,).
+"""
 
 from __future__ import annotations
 
-EXPORTS: dict = {}
+import math
+import re
+
+from ..core.explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Explanation, Step, Text, num, shape_text
+from ..core.layer import Layer, map_tensors
+from ..core.naming import auto_name
+from ..errors import Unsupported
+
+
+# ---------------------------------------------------------------------- einsum projections
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _projection_equation(free_dims: int, bound_dims: int, output_dims: int):
+    """The einsum of an attention projection: ``(equation, bias axes, output rank)``.
+
+    Input axes: ``free_dims`` kept axes then ``bound_dims`` contracted ones; the kernel
+    has the contracted axes then ``output_dims`` new ones, which the output appends.
+    """
+    free = _LETTERS[:free_dims]
+    bound = _LETTERS[free_dims:free_dims + bound_dims]
+    new = _LETTERS[free_dims + bound_dims:free_dims + bound_dims + output_dims]
+    return f"{free}{bound},{bound}{new}->{free}{new}", new, free_dims + output_dims
+
+
+def _partial_output(output_rank: int, known_last_dims) -> list:
+    """The projection's declared output shape (batch excluded): unknown axes then the known ones."""
+    return [None] * (output_rank - len(known_last_dims)) + list(known_last_dims)
+
+
+def _einsum_shapes(equation: str, bias_axes, input_shape, partial_output):
+    """Kernel shape, bias shape (None without bias) and full output shape of an einsum projection.
+
+    Follows Keras' ``EinsumDense`` reading of an equation without ellipsis: the output
+    shape is the batch axis then ``partial_output``; input axes beyond the equation's
+    are appended to the output (and a 1 to the bias for each); a kernel axis takes its
+    size from the output if it appears there, else from the input.
+    """
+    match = re.fullmatch(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", equation)
+    if not match:
+        raise Unsupported(f"einsum equation {equation!r} is not modelled")
+    in_spec, kernel_spec, out_spec = match.groups()
+    input_shape = tuple(input_shape)
+    extra = len(input_shape) - len(in_spec)
+    output = [input_shape[0]] + list(partial_output)
+    if extra > 0:
+        output += list(input_shape[len(input_shape) - extra:])
+    in_pos = {c: i for i, c in enumerate(in_spec)}
+    out_pos = {c: i for i, c in enumerate(out_spec)}
+    for c in in_spec:
+        size = input_shape[in_pos[c]]
+        if c in out_pos and output[out_pos[c]] is not None and output[out_pos[c]] != size:
+            raise ValueError(
+                f"Input shape and output shape do not match at shared dimension '{c}'. "
+                f"Input shape is {size}, and output shape is {output[out_pos[c]]}."
+            )
+    kernel = []
+    for c in kernel_spec:
+        if c in out_pos:
+            kernel.append(output[out_pos[c]])
+        elif c in in_pos:
+            kernel.append(input_shape[in_pos[c]])
+        else:
+            raise ValueError(f"Weight dimension '{c}' did not have a match in either the input "
+                             f"spec '{in_spec}' or the output spec '{out_spec}'.")
+    bias = None
+    if bias_axes is not None:
+        sizes = {c: output[i] for i, c in enumerate(out_spec)}
+        first = min(out_spec.find(c) for c in bias_axes)
+        bias = [sizes[c] if c in bias_axes else 1 for c in out_spec[first:]]
+        bias += [1] * max(extra, 0)
+    return tuple(kernel), (None if bias is None else tuple(bias)), tuple(output)
+
+
+class _Projection(Layer):
+    """An ``EinsumDense`` sublayer reduced to what nncalc needs: its weights and output shape."""
+
+    def __init__(self, equation, partial_output, bias_axes, name, dtype):
+        super().__init__(name=name, dtype=dtype)
+        self.equation = equation
+        self.partial_output = list(partial_output)
+        self.bias_axes = bias_axes
+
+    def build(self, input_shape):
+        kernel, bias, _ = _einsum_shapes(self.equation, self.bias_axes, input_shape, self.partial_output)
+        self.kernel = self.add_weight(name="kernel", shape=kernel)
+        self.bias = self.add_weight(name="bias", shape=bias) if bias is not None else None
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return _einsum_shapes(self.equation, self.bias_axes, input_shape, self.partial_output)[2]
+
+
+class _Softmax(Layer):
+    """The softmax sublayer attention builds (no weights; it takes the name ``softmax``)."""
+
+    def __init__(self, dtype):
+        super().__init__(name=auto_name("Softmax"), dtype=dtype)
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+class _Dropout(Layer):
+    """The dropout sublayer attention builds (name ``dropout``); checks the rate as Keras' Dropout."""
+
+    def __init__(self, rate, dtype):
+        super().__init__(name=auto_name("Dropout"), dtype=dtype)
+        if not 0 <= rate <= 1:
+            raise ValueError(
+                "Invalid value received for argument `rate`. Expected a float value between 0 "
+                f"and 1. Received: rate={rate}"
+            )
+        self.rate = rate
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+# ---------------------------------------------------------------------- shared explanation
+def _factors(shape) -> str:
+    return " × ".join(num(d) for d in shape) or "1"
+
+
+def _shapes(value):
+    return map_tensors(lambda t: t.shape, value)
+
+
+class _CallExplained(Layer):
+    """A layer whose shape explanation needs every argument of its call (not just the first)."""
+
+    def explain(self) -> Explanation:
+        shape_steps = []
+        if self._inbound_nodes:
+            node = self._inbound_nodes[-1]
+            if node.input_tensors:
+                shape_steps = self.explain_call(*_shapes(node.call_args), **_shapes(node.call_kwargs))
+        return Explanation(params=self.explain_params(), shape=shape_steps)
+
+    def explain_call(self, *args, **kwargs) -> list[Step]:
+        return self.explain_shape(*args, **kwargs)
+
+
+def _output_and_scores_steps(out, scores, out_step: Step, score_step: Step) -> list[Step]:
+    """First step: both outputs; then how each comes about."""
+    both = [out, scores]
+    first = Step("shape", OUTPUT_SHAPE, f"[{shape_text(out)}, {shape_text(scores)}]", both,
+                 Text("attention output, then attention scores", "注意力输出，然后是注意力分数"))
+    return [first, out_step, score_step]
+
+
+# ---------------------------------------------------------------------- multi-head layers
+class _ProjectedAttention(_CallExplained):
+    """What MultiHeadAttention and GroupedQueryAttention share: projection sublayers and their explanation.
+
+    ``self._projections`` lists ``(sublayer, kernel axis names, bias axis names, rule)``
+    in Keras' order; names are ``Text`` per axis, used when the weight ranks match.
+    """
+
+    weight_names_zh = {"kernel": "权重", "bias": "偏置"}
+
+    def _init_sublayers(self):
+        self._projections = []
+
+    def _add_projection(self, equation, partial_output, bias_axes, name, input_shape, kernel_names, bias_names):
+        layer = _Projection(equation, partial_output, bias_axes if self._bias else None, name, self.dtype_policy)
+        layer.build(input_shape)
+        for w in layer.weights:
+            w.path = f"{self.name}/{name}/{w.name}"
+        self._layers.append(layer)
+        self._projections.append((layer, kernel_names, bias_names))
+        return layer
+
+    def _add_softmax_and_dropout(self, rate):
+        self._softmax = _Softmax(self.dtype_policy)
+        self._layers.append(self._softmax)
+        self._dropout_layer = _Dropout(rate, self.dtype_policy)
+        self._layers.append(self._dropout_layer)
+
+    def build_for_call(self, query, value, key=None, **kwargs):
+        self.build(query, value, key)
+
+    def output_shape_for_call(self, query, value, key=None, return_attention_scores=False, **kwargs):
+        out = self.compute_output_shape(query, value, key)
+        if return_attention_scores:
+            return [out, self._scores_shape(query, value, key)]
+        return out
+
+    def __call__(self, *args, **kwargs):
+        if not args and "query" in kwargs:
+            raise Unsupported(
+                f"layer '{self.name}' ({type(self).__name__}): calling with `query=` as a keyword "
+                "is not modelled; pass query (and value) positionally: layer(query, value)"
+            )
+        return super().__call__(*args, **kwargs)
+
+    def _projection_step(self, layer, kernel_names, bias_names) -> Step:
+        kernel, bias = layer.kernel, layer.bias
+        formula = _factors(kernel.shape) + (f" + {_factors(bias.shape)}" if bias is not None else "")
+        size = kernel.size + (bias.size if bias is not None else 0)
+        label = Text(f"{layer.name}: kernel {shape_text(kernel.shape)}"
+                     + (f" + bias {shape_text(bias.shape)}" if bias is not None else ""),
+                     f"{layer.name} 投影：权重 kernel {shape_text(kernel.shape)}"
+                     + (f" + 偏置 bias {shape_text(bias.shape)}" if bias is not None else ""))
+        if len(kernel_names) == len(kernel.shape) and (bias is None or len(bias_names) == len(bias.shape)):
+            en = " × ".join(n.en for n in kernel_names)
+            zh = " × ".join(n.zh for n in kernel_names)
+            if bias is not None:
+                en += " + " + " × ".join(n.en for n in bias_names) + " (bias)"
+                zh += " + " + " × ".join(n.zh for n in bias_names) + "（偏置）"
+            rule = Text(en, zh)
+        else:
+            rule = Text("kernel size" + (" + bias size" if bias is not None else ""),
+                        "权重个数" + (" + 偏置个数" if bias is not None else ""))
+        if not (kernel.trainable and self.trainable):
+            rule = Text(rule.en + "; not trainable", rule.zh + "；不可训练")
+        return Step("weight", label, formula, size, rule)
+
+    def explain_params(self) -> list[Step]:
+        if not self.built:
+            return []
+        steps = [self._projection_step(*p) for p in self._projections]
+        names = [p[0].name for p in self._projections]
+        total = Step("params", PARAMS, " + ".join(num(s.value) for s in steps), self.count_params(),
+                     Text("the sum of the " + ", ".join(names) + " projections (each an einsum kernel + bias)",
+                          "、".join(names) + " 各投影（einsum 权重 + 偏置）的参数之和"))
+        return [total] + steps
+
+
+_HEADS = Text("num_heads", "头数 num_heads")
+_KEY_DIM = Text("key_dim", "key_dim")
+_VALUE_DIM = Text("value_dim", "value_dim")
+_Q_FEATURES = Text("query features", "query 特征数")
+_K_FEATURES = Text("key features", "key 特征数")
+_V_FEATURES = Text("value features", "value 特征数")
+
+
+class MultiHeadAttention(_ProjectedAttention):
+    """Multi-head attention: query/key/value projections, scaled dot products, output projection."""
+
+    def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
+                 attention_axes=None, sliding_window=None, flash_attention=None,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, use_gate=False, seed=None, **kwargs):
+        if not isinstance(num_heads, int) or num_heads <= 0:
+            raise ValueError("Received an invalid value for argument `num_heads`, expected a positive "
+                             f"integer. Received: num_heads={num_heads}")
+        if not isinstance(key_dim, int) or key_dim <= 0:
+            raise ValueError("Received an invalid value for argument `key_dim`, expected a positive "
+                             f"integer. Received: key_dim={key_dim}")
+        if value_dim is not None and (not isinstance(value_dim, int) or value_dim <= 0):
+            raise ValueError("Received an invalid value for argument `value_dim`, expected a positive "
+                             f"integer or `None`. Received: value_dim={value_dim}")
+        super().__init__(**kwargs)
+        self._num_heads = num_heads
+        self._key_dim = key_dim
+        self._value_dim = value_dim if value_dim else key_dim
+        self._dropout = dropout
+        self._bias = use_bias
+        self._use_gate = use_gate
+        if output_shape:
+            if isinstance(output_shape, int):
+                output_shape = (output_shape,)
+            try:
+                output_shape = tuple(output_shape)
+            except TypeError:
+                raise ValueError(f"Invalid `output_shape`: {output_shape}. When specified, the "
+                                 "`output_shape` should be of type tuple, list, or int.") from None
+        self._output_shape = output_shape
+        if isinstance(attention_axes, int):
+            attention_axes = (attention_axes,)
+        elif attention_axes and not isinstance(attention_axes, (list, tuple)):
+            raise ValueError("`attention_axes` must be an int, list, or tuple."
+                             f"Received: attention_axes={attention_axes}")
+        self._attention_axes = attention_axes
+        if sliding_window is not None and (not isinstance(sliding_window, int) or sliding_window <= 0):
+            raise ValueError("`sliding_window` must be `None` or a positive integer. "
+                             f"Received: sliding_window={sliding_window}")
+        self._sliding_window = sliding_window
+        self._flash_attention = flash_attention
+        self.seed = seed
+        if self._flash_attention and self._dropout > 0.0:
+            raise ValueError("Dropout is not supported when flash attention is enabled. "
+                             "Please set dropout to 0.0 to use flash attention.")
+        self._init_sublayers()
+
+    num_heads = property(lambda self: self._num_heads)
+    key_dim = property(lambda self: self._key_dim)
+    value_dim = property(lambda self: self._value_dim)
+    dropout = property(lambda self: self._dropout)
+    use_bias = property(lambda self: self._bias)
+    attention_axes = property(lambda self: self._attention_axes)
+
+    @staticmethod
+    def _check_key(value_shape, key_shape):
+        if tuple(value_shape[1:-1]) != tuple(key_shape[1:-1]):
+            raise ValueError(
+                "All dimensions of `value` and `key`, except the last one, must be equal. "
+                f"Received: value_shape={tuple(value_shape)} and key_shape={tuple(key_shape)}"
+            )
+
+    def _input_projection(self, name, shape, known, kernel_names, bias_names):
+        equation, bias_axes, rank = _projection_equation(len(shape) - 1, 1, 2)
+        return self._add_projection(equation, _partial_output(rank - 1, known), bias_axes, name, shape,
+                                    kernel_names, bias_names), rank
+
+    def build(self, query_shape, value_shape, key_shape=None):
+        key_shape = value_shape if key_shape is None else key_shape
+        self._check_key(value_shape, key_shape)
+        heads, kd, vd = self._num_heads, self._key_dim, self._value_dim
+        query, _ = self._input_projection("query", query_shape, [heads, kd],
+                                          [_Q_FEATURES, _HEADS, _KEY_DIM], [_HEADS, _KEY_DIM])
+        self._input_projection("key", key_shape, [heads, kd], [_K_FEATURES, _HEADS, _KEY_DIM], [_HEADS, _KEY_DIM])
+        if self._use_gate:
+            self._input_projection("gate", query_shape, [heads, vd],
+                                   [_Q_FEATURES, _HEADS, _VALUE_DIM], [_HEADS, _VALUE_DIM])
+        _, rank = self._input_projection("value", value_shape, [heads, vd],
+                                         [_V_FEATURES, _HEADS, _VALUE_DIM], [_HEADS, _VALUE_DIM])
+        self._check_attention_axes(rank)
+        self._add_softmax_and_dropout(self._dropout)
+        if self._output_shape:
+            out = list(self._output_shape)
+            out_names = [Text(f"output_shape[{i}]", f"output_shape[{i}]") for i in range(len(out))]
+        else:
+            out = [query_shape[-1]]
+            out_names = [Text("query features", "query 特征数")]
+        equation, bias_axes, rank = _projection_equation(len(query_shape) - 1, 2, len(out))
+        projected = list(query.compute_output_shape(query_shape))
+        projected[-1] = vd
+        self._add_projection(equation, _partial_output(rank - 1, out), bias_axes, "attention_output",
+                             tuple(projected), [_HEADS, _VALUE_DIM] + out_names, out_names)
+        self.built = True
+
+    def _check_attention_axes(self, rank):
+        """Keras deletes the attention axes and the last axis from ``range(rank)`` (numpy's bounds)."""
+        if self._attention_axes is None:
+            axes = tuple(range(1, rank - 2))
+        else:
+            axes = tuple(a if a >= 0 else (rank - 1) + a for a in self._attention_axes)
+        for a in axes + (rank - 1,):
+            if not isinstance(a, int) or not -rank <= a < rank:
+                raise IndexError(f"index {a} is out of bounds for axis 0 with size {rank}")
+
+    def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
+        query_shape = tuple(query_shape)
+        value_shape = query_shape if value_shape is None else tuple(value_shape)
+        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        self._check_key(value_shape, key_shape)
+        if self._output_shape:
+            return query_shape[:-1] + tuple(self._output_shape)
+        return query_shape
+
+    def _scores_shape(self, query, value, key=None):
+        return (query[0], self._num_heads, query[1], query[1])
+
+    def explain_shape(self, query, value=None, key=None, return_attention_scores=False, **kwargs):
+        query_shape, value_shape = query, value
+        out = self.compute_output_shape(query_shape, value_shape, key)
+        if self._output_shape:
+            rule = Text(f"the query's shape with its last axis ({num(query_shape[-1])}) replaced by "
+                        f"output_shape {shape_text(self._output_shape)}",
+                        f"query 的形状，最后一维（{num(query_shape[-1])}）换成 output_shape "
+                        f"{shape_text(self._output_shape)}")
+        else:
+            rule = Text(f"same as the query: attention_output projects back to the query's "
+                        f"{num(query_shape[-1])} features",
+                        f"与 query 形状相同：attention_output 投影回 query 的 {num(query_shape[-1])} 个特征")
+        out_step = Step("shape", Text("attention output", "注意力输出") if return_attention_scores else OUTPUT_SHAPE,
+                        f"{shape_text(query_shape)} → {shape_text(out)}", out, rule)
+        if not return_attention_scores:
+            return [out_step]
+        scores = self._scores_shape(query_shape, value_shape, key)
+        score_step = Step(
+            "shape", Text("attention scores", "注意力分数"),
+            f"(batch, num_heads, T, T) = {shape_text(scores)}", scores,
+            Text("batch, heads, then the query's axis 1 (T) twice, as Keras' symbolic shape gives it",
+                 "批大小、头数，再两次取 query 的第 1 维（T），与 Keras 的符号形状一致"))
+        return _output_and_scores_steps(out, scores, out_step, score_step)
+
+
+class GroupedQueryAttention(_ProjectedAttention):
+    """Grouped-query attention: ``num_key_value_heads`` key/value heads shared by groups of query heads."""
+
+    def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
+                 sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, use_gate=False,
+                 seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.head_dim = head_dim
+        self.num_query_heads = num_query_heads
+        self.num_key_value_heads = num_key_value_heads
+        if num_query_heads % num_key_value_heads != 0:
+            raise ValueError("`num_query_heads` must be divisible by `num_key_value_heads`.")
+        self.num_repeats = num_query_heads // num_key_value_heads
+        self.dropout = dropout
+        self._bias = use_bias
+        self.use_gate = use_gate
+        if sliding_window is not None and (not isinstance(sliding_window, int) or sliding_window <= 0):
+            raise ValueError("`sliding_window` must be `None` or a positive integer. "
+                             f"Received: sliding_window={sliding_window}")
+        self.sliding_window = sliding_window
+        self._flash_attention = flash_attention
+        self.seed = seed
+        # Keras computes 1/sqrt(head_dim) here: head_dim 0 or negative fails as it does there.
+        self._inverse_sqrt_head_dim = 1.0 / math.sqrt(float(self.head_dim))
+        if self._flash_attention and self.dropout > 0.0:
+            raise ValueError("Dropout is not supported when flash attention is enabled. "
+                             "Please set dropout to 0.0 to use flash attention.")
+        self._init_sublayers()
+
+    use_bias = property(lambda self: self._bias)
+
+    def build(self, query_shape, value_shape, key_shape=None):
+        key_shape = value_shape if key_shape is None else key_shape
+        self.feature_dim = query_shape[-1]
+        nq, nkv, hd = self.num_query_heads, self.num_key_value_heads, self.head_dim
+        qh = Text("num_query_heads", "查询头数 num_query_heads")
+        kvh = Text("num_key_value_heads", "键值头数 num_key_value_heads")
+        hdn = Text("head_dim", "head_dim")
+        self._add_projection("bqm,muh->bquh", [None, nq, hd], "uh", "query", query_shape,
+                             [_Q_FEATURES, qh, hdn], [qh, hdn])
+        self._add_projection("bkm,mvh->bkvh", [None, nkv, hd], "vh", "key", key_shape,
+                             [_K_FEATURES, kvh, hdn], [kvh, hdn])
+        if self.use_gate:
+            self._add_projection("bqm,muh->bquh", [None, nq, hd], "uh", "gate", query_shape,
+                                 [_Q_FEATURES, qh, hdn], [qh, hdn])
+        self._add_projection("bkm,mvh->bkvh", [None, nkv, hd], "vh", "value", value_shape,
+                             [_V_FEATURES, kvh, hdn], [kvh, hdn])
+        self._add_softmax_and_dropout(self.dropout)
+        self._add_projection("bquh,uhm->bqm", [None, self.feature_dim], "m", "attention_output",
+                             (None, None, nq, hd), [qh, hdn, _Q_FEATURES], [_Q_FEATURES])
+        self.built = True
+
+    def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
+        query_shape = tuple(query_shape)
+        value_shape = query_shape if value_shape is None else tuple(value_shape)
+        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        if query_shape[-1] != value_shape[-1]:
+            raise ValueError(
+                "The last dimension of `query_shape` and `value_shape` must be equal, but are "
+                f"{query_shape[-1]}, {value_shape[-1]}. Received: query_shape={query_shape}, "
+                f"value_shape={value_shape}"
+            )
+        if value_shape[1:-1] != key_shape[1:-1]:
+            raise ValueError(
+                "All dimensions of `value` and `key`, except the last one, must be equal. "
+                f"Received: value_shape={value_shape} and key_shape={key_shape}"
+            )
+        return query_shape
+
+    def _scores_shape(self, query, value, key=None):
+        kv_len = value[1] if key is None else key[1]
+        return (query[0], self.num_query_heads, query[1], kv_len)
+
+    def explain_shape(self, query, value=None, key=None, return_attention_scores=False, **kwargs):
+        query_shape, value_shape = query, value
+        out = self.compute_output_shape(query_shape, value_shape, key)
+        out_step = Step("shape", Text("attention output", "注意力输出") if return_attention_scores else OUTPUT_SHAPE,
+                        f"{shape_text(query_shape)} → {shape_text(out)}", out,
+                        Text("same as the query: attention_output projects back to the query's features",
+                             "与 query 形状相同：attention_output 投影回 query 的特征数"))
+        if not return_attention_scores:
+            return [out_step]
+        scores = self._scores_shape(query_shape, value_shape or query_shape, key)
+        score_step = Step(
+            "shape", Text("attention scores", "注意力分数"),
+            f"(batch, num_query_heads, query length, key length) = {shape_text(scores)}", scores,
+            Text("one score per query head, query position and key position",
+                 "每个查询头、每个 query 位置、每个 key 位置一个分数"))
+        return _output_and_scores_steps(out, scores, out_step, score_step)
+
+
+# ---------------------------------------------------------------------- Luong / Bahdanau attention
+class Attention(_CallExplained):
+    """Dot-product (Luong) attention on ``[query, value]`` or ``[query, value, key]``."""
+
+    weight_names_zh = {"scale": "缩放系数", "concat_score_weight": "拼接打分权重"}
+
+    def __init__(self, use_scale=False, score_mode="dot", dropout=0.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.use_scale = use_scale
+        self.score_mode = score_mode
+        self.dropout = dropout
+        self.seed = seed
+        if self.score_mode not in ["dot", "concat"]:
+            raise ValueError("Invalid value for argument score_mode. Expected one of {'dot', 'concat'}. "
+                             f"Received: score_mode={score_mode}")
+
+    def _validate_inputs(self, inputs):
+        name = type(self).__name__
+        if not isinstance(inputs, list):
+            raise ValueError(f"{name} layer must be called on a list of inputs, namely [query, value] "
+                             f"or [query, value, key]. Received: inputs={inputs}.")
+        if len(inputs) < 2 or len(inputs) > 3:
+            raise ValueError(f"{name} layer accepts inputs list of length 2 or 3, namely [query, value] "
+                             f"or [query, value, key]. Received length: {len(inputs)}.")
+
+    def build(self, input_shape):
+        self._validate_inputs(input_shape)
+        self.scale = None
+        self.concat_score_weight = None
+        if self.use_scale:
+            self.scale = self.add_weight(name="scale", shape=())
+        if self.score_mode == "concat":
+            self.concat_score_weight = self.add_weight(name="concat_score_weight", shape=())
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        query_shape, value_shape = input_shape[0], input_shape[1]
+        return (*query_shape[:-1], value_shape[-1])
+
+    def output_shape_for_call(self, inputs, mask=None, training=None, return_attention_scores=False,
+                              use_causal_mask=False):
+        self._validate_inputs(inputs)
+        out = self.compute_output_shape(inputs)
+        if return_attention_scores:
+            return [out, self._scores_shape(inputs)]
+        return out
+
+    @staticmethod
+    def _scores_shape(inputs):
+        key = inputs[2] if len(inputs) > 2 else inputs[1]
+        return (*inputs[0][:-1], key[-2])
+
+    def param_rule(self):
+        parts_en, parts_zh = [], []
+        if self.scale is not None:
+            parts_en.append(self._scale_rule().en)
+            parts_zh.append(self._scale_rule().zh)
+        if self.concat_score_weight is not None:
+            parts_en.append("score_mode='concat' adds one scalar concat_score_weight")
+            parts_zh.append("score_mode='concat' 增加一个标量 concat_score_weight")
+        return Text("; ".join(parts_en), "；".join(parts_zh)) if parts_en else None
+
+    def _scale_rule(self):
+        return Text("use_scale adds one scalar scale", "use_scale 增加一个标量缩放系数 scale")
+
+    def explain_params(self):
+        steps = super().explain_params()
+        if steps and steps[0].rule is NO_PARAMS:
+            steps[0] = Step("params", PARAMS, "0", 0,
+                            Text("no weights (use_scale=False, score_mode='dot')",
+                                 "无参数（use_scale=False，score_mode='dot'）"))
+        return steps
+
+    def explain_shape(self, inputs, mask=None, training=None, return_attention_scores=False,
+                      use_causal_mask=False):
+        out = self.compute_output_shape(inputs)
+        query, value = inputs[0], inputs[1]
+        out_step = Step("shape", Text("attention output", "注意力输出") if return_attention_scores else OUTPUT_SHAPE,
+                        f"{shape_text(query)} → {shape_text(out)}", out,
+                        Text(f"the query's shape with its last axis replaced by the value's ({num(value[-1])})",
+                             f"query 的形状，最后一维换成 value 的最后一维（{num(value[-1])}）"))
+        if not return_attention_scores:
+            return [out_step]
+        scores = self._scores_shape(inputs)
+        key_name = "key" if len(inputs) > 2 else "value"
+        score_step = Step(
+            "shape", Text("attention scores", "注意力分数"), shape_text(scores), scores,
+            Text(f"the query's shape without its last axis, then the {key_name}'s length (axis -2)",
+                 f"query 去掉最后一维的形状，再加上 {key_name} 的长度（倒数第 2 维）"))
+        return _output_and_scores_steps(out, scores, out_step, score_step)
+
+
+class AdditiveAttention(Attention):
+    """Additive (Bahdanau) attention: ``scale`` has one value per query feature."""
+
+    def __init__(self, use_scale=True, dropout=0.0, **kwargs):
+        super().__init__(use_scale=use_scale, dropout=dropout, **kwargs)
+
+    def build(self, input_shape):
+        self._validate_inputs(input_shape)
+        dim = input_shape[0][-1]
+        self.scale = None
+        self.concat_score_weight = None
+        if self.use_scale:
+            self.scale = self.add_weight(name="scale", shape=[dim])
+        self.built = True
+
+    def _scale_rule(self):
+        return Text(f"use_scale: one scale per query feature ({num(self.scale.shape[0])})",
+                    f"use_scale：每个 query 特征一个缩放系数（{num(self.scale.shape[0])}）")
+
+    def explain_params(self):
+        steps = Layer.explain_params(self)
+        if steps and steps[0].rule is NO_PARAMS:
+            steps[0] = Step("params", PARAMS, "0", 0, Text("no weights (use_scale=False)",
+                                                          "无参数（use_scale=False）"))
+        return steps
+
+
+EXPORTS = {
+    "MultiHeadAttention": MultiHeadAttention,
+    "GroupQueryAttention": GroupedQueryAttention,
+    "Attention": Attention,
+    "AdditiveAttention": AdditiveAttention,
+}
