@@ -327,10 +327,12 @@ def test_projection_rule_words():
     assert query.rule.zh == "query 特征数 × 头数 num_heads × key_dim + 头数 num_heads × key_dim（偏置）"
 
 
-def test_keyword_query_is_refused_clearly():
-    import nncalc.keras as nk
-    from nncalc.errors import Unsupported
+def test_keyword_only_call_matches_keras(real_keras):
+    """mha(key=k, query=q, value=v): Keras orders the node's inputs by keyword name."""
 
-    q = nk.Input((5, 8))
-    with pytest.raises(Unsupported):
-        nk.layers.MultiHeadAttention(2, 3)(query=q, value=q)
+    def build(keras):
+        q, v, k = keras.Input((5, 8)), keras.Input((7, 8)), keras.Input((7, 8))
+        out = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(key=k, query=q, value=v)
+        return keras.Model([q, v, k], out)
+
+    assert_same_summary(real_keras, build, line_length=150)

@@ -324,8 +324,6 @@ class Layer:
         """
         if not args and "inputs" in kwargs:
             args = (kwargs.pop("inputs"),)
-        if not args:
-            raise LayerError(self.name, type(self).__name__, "called without an input tensor")
         for x in flatten([args, kwargs]):
             if not isinstance(x, KerasTensor) and hasattr(x, "shape") and hasattr(x, "dtype"):
                 raise Unsupported(
@@ -333,18 +331,19 @@ class Layer:
                     f"{type(x).__name__}, not on a symbolic tensor: nncalc computes no values; "
                     "call layers on keras.Input(...) tensors"
                 )
-        if not any(isinstance(x, KerasTensor) for x in flatten(args[0])):
+        tensors = [x for x in flatten([args, kwargs]) if isinstance(x, KerasTensor)]
+        if not tensors:
             raise Unsupported(
-                f"layer '{self.name}' ({type(self).__name__}) was called on "
-                f"{type(args[0]).__name__}, not on a symbolic tensor: nncalc computes no values; "
-                "call layers on keras.Input(...) tensors"
+                f"layer '{self.name}' ({type(self).__name__}) was called without a symbolic "
+                "tensor: nncalc computes no values; call layers on keras.Input(...) tensors"
             )
         try:
-            self._check_input_spec(args[0])
+            if args:
+                self._check_input_spec(args[0])
             shape_args = map_tensors(lambda t: t.shape, args)
             shape_kwargs = map_tensors(lambda t: t.shape, kwargs)
             if not self.built:
-                self._build_shapes = shape_args[0]
+                self._build_shapes = shape_args[0] if args else None
                 self.build_for_call(*shape_args, **shape_kwargs)
                 self.built = True
             output_shapes = self.output_shape_for_call(*shape_args, **shape_kwargs)
@@ -352,7 +351,8 @@ class Layer:
             raise
         except (ValueError, TypeError, IndexError, ZeroDivisionError) as error:
             raise LayerError(self.name, type(self).__name__, str(error)) from error
-        outputs = map_shapes(lambda s: KerasTensor(s, self.output_dtype(args[0])), output_shapes)
+        first = args[0] if args else tensors[0]
+        outputs = map_shapes(lambda s: KerasTensor(s, self.output_dtype(first)), output_shapes)
         Node(self, args, outputs, kwargs)
         return outputs
 
@@ -439,17 +439,22 @@ class Layer:
         out = self.compute_output_shape(input_shape)
         return [Step("shape", OUTPUT_SHAPE, shape_text(out) if is_shape(out) else str(out), out)]
 
-    def explain(self) -> Explanation:
-        """Parameters and output shape of this layer's last call, each derived.
+    def explain_for_call(self, input_shape, *args, **kwargs) -> list[Step]:
+        """Shape steps for a call's argument shapes; default: ``explain_shape(first argument)``.
 
-        The shape is explained from the first argument of the call; a layer taking
-        several tensors overrides this to explain from all of them.
+        A layer taking several tensors (attention's query/value/key) overrides this.
         """
+        return self.explain_shape(input_shape)
+
+    def explain(self) -> Explanation:
+        """Parameters and output shape of this layer's last call, each derived."""
         shape_steps = []
         if self._inbound_nodes:
             node = self._inbound_nodes[-1]
             if node.input_tensors:
-                shape_steps = self.explain_shape(map_tensors(lambda t: t.shape, node.call_args[0]))
+                shape_args = map_tensors(lambda t: t.shape, node.call_args)
+                shape_kwargs = map_tensors(lambda t: t.shape, node.call_kwargs)
+                shape_steps = self.explain_for_call(*shape_args, **shape_kwargs)
         return Explanation(params=self.explain_params(), shape=shape_steps)
 
     # ----------------------------------------------------------- misc

@@ -29,8 +29,8 @@ from __future__ import annotations
 import math
 import re
 
-from ..core.explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Explanation, Step, Text, num, shape_text
-from ..core.layer import Layer, map_tensors
+from ..core.explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Step, Text, num, shape_text
+from ..core.layer import Layer
 from ..core.naming import auto_name
 from ..errors import Unsupported
 
@@ -152,22 +152,10 @@ def _factors(shape) -> str:
     return " × ".join(num(d) for d in shape) or "1"
 
 
-def _shapes(value):
-    return map_tensors(lambda t: t.shape, value)
-
-
 class _CallExplained(Layer):
     """A layer whose shape explanation needs every argument of its call (not just the first)."""
 
-    def explain(self) -> Explanation:
-        shape_steps = []
-        if self._inbound_nodes:
-            node = self._inbound_nodes[-1]
-            if node.input_tensors:
-                shape_steps = self.explain_call(*_shapes(node.call_args), **_shapes(node.call_kwargs))
-        return Explanation(params=self.explain_params(), shape=shape_steps)
-
-    def explain_call(self, *args, **kwargs) -> list[Step]:
+    def explain_for_call(self, *args, **kwargs) -> list[Step]:
         return self.explain_shape(*args, **kwargs)
 
 
@@ -215,14 +203,6 @@ class _ProjectedAttention(_CallExplained):
         if return_attention_scores:
             return [out, self._scores_shape(query, value, key)]
         return out
-
-    def __call__(self, *args, **kwargs):
-        if not args and "query" in kwargs:
-            raise Unsupported(
-                f"layer '{self.name}' ({type(self).__name__}): calling with `query=` as a keyword "
-                "is not modelled; pass query (and value) positionally: layer(query, value)"
-            )
-        return super().__call__(*args, **kwargs)
 
     def _projection_step(self, layer, kernel_names, bias_names) -> Step:
         kernel, bias = layer.kernel, layer.bias
