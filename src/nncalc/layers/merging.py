@@ -1,5 +1,361 @@
-"""Merging layers (being written; see issue 3)."""
+"""Merging layers: called on a LIST of tensors, no weights.
+
+* ``Add``, ``Subtract`` (exactly 2 inputs), ``Multiply``, ``Average``, ``Maximum``,
+  ``Minimum``: element-wise; the non-batch shapes are aligned on their last axes and
+  broadcast axis by axis (a size-1 axis takes the other size; unknown gives unknown).
+* ``Concatenate``: joins the inputs along ``axis``; the other axes must agree.
+* ``Dot``: batch dot product over ``axes``.
+
+The lower-case functions (``add``, ``concatenate``, ...) make the layer (its automatic
+name as usual: ``add``, ``add_1``, ...) and call it on the inputs.
+"""
 
 from __future__ import annotations
 
-EXPORTS: dict = {}
+from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
+from ..core.layer import Layer
+
+
+def _shapes_text(shapes) -> str:
+    return ", ".join(shape_text(s) for s in shapes)
+
+
+# ---------------------------------------------------------------------- element-wise merges
+class Merge(Layer):
+    """Base of the merging layers: input = list of tensors."""
+
+    # (English verb phrase, Chinese) for the explanation of element-wise merges.
+    operation = Text("combined element by element", "逐元素合并")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    @staticmethod
+    def _broadcast(shape1, shape2):
+        """Shapes (without the batch axis) aligned on the right and broadcast, as Keras does."""
+        if shape1 is None or shape2 is None:
+            return None
+        if len(shape1) < len(shape2):
+            shape1, shape2 = shape2, shape1
+        if not shape2:
+            return tuple(shape1)
+        result = list(shape1[: len(shape1) - len(shape2)])
+        for a, b in zip(shape1[len(shape1) - len(shape2):], shape2):
+            if a is None or b is None:
+                result.append(None)
+            elif a == 1:
+                result.append(b)
+            elif b == 1 or a == b:
+                result.append(a)
+            else:
+                raise ValueError(
+                    f"Inputs have incompatible shapes. Received shapes {tuple(shape1)} and {tuple(shape2)}"
+                )
+        return tuple(result)
+
+    def _merged_features(self, input_shapes):
+        merged = None if input_shapes[0] is None else tuple(input_shapes[0][1:])
+        for shape in input_shapes[1:]:
+            merged = self._broadcast(merged, None if shape is None else tuple(shape[1:]))
+        return merged
+
+    def build(self, input_shape):
+        if not isinstance(input_shape[0], (tuple, list)):
+            raise ValueError(
+                "A merge layer should be called on a list of inputs. Received: "
+                f"input_shape={input_shape} (not a list of shapes)"
+            )
+        if len(input_shape) < 1:
+            raise ValueError(
+                "A merge layer should be called on a list of at least 1 input. Received "
+                f"{len(input_shape)} inputs. Full input_shape received: {input_shape}"
+            )
+        batch_sizes = {s[0] for s in input_shape if s} - {None}
+        if len(batch_sizes) > 1:
+            raise ValueError(
+                "Cannot merge tensors with different batch sizes. Received tensors with shapes "
+                f"{input_shape}"
+            )
+        self._merged_features(input_shape)  # raises on incompatible shapes
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        merged = self._merged_features(input_shape)
+        batch_sizes = {s[0] for s in input_shape if s is not None} - {None}
+        batch = next(iter(batch_sizes)) if len(batch_sizes) == 1 else None
+        return (batch,) + merged
+
+    def explain_shape(self, input_shape):
+        out = self.compute_output_shape(input_shape)
+        ranks = {len(s) for s in input_shape}
+        same = all(tuple(s) == tuple(out) for s in input_shape)
+        if same:
+            rule = Text(f"the inputs have the same shape; they are {self.operation.en}",
+                        f"各输入形状相同，{self.operation.zh}")
+        else:
+            rule = Text(
+                f"{self.operation.en}; shapes are aligned on their last axes and broadcast: "
+                "a size-1 axis takes the other input's size"
+                + ("" if len(ranks) == 1 else ", missing leading axes are added"),
+                f"{self.operation.zh}；各形状按最后几维对齐并广播：大小为 1 的维度取另一输入的大小"
+                + ("" if len(ranks) == 1 else "，缺少的前导维度补齐"),
+            )
+        return [Step("shape", OUTPUT_SHAPE, f"{_shapes_text(input_shape)} → {shape_text(out)}", out, rule)]
+
+
+class Add(Merge):
+    """Element-wise sum of the inputs."""
+
+    operation = Text("added element by element", "逐元素相加")
+
+
+class Subtract(Merge):
+    """``inputs[0] - inputs[1]``: exactly two inputs."""
+
+    operation = Text("subtracted element by element", "逐元素相减")
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        if len(input_shape) != 2:
+            raise ValueError(
+                f"A `Subtract` layer should be called on exactly 2 inputs. Received: input_shape={input_shape}"
+            )
+
+
+class Multiply(Merge):
+    """Element-wise product of the inputs."""
+
+    operation = Text("multiplied element by element", "逐元素相乘")
+
+
+class Average(Merge):
+    """Element-wise mean of the inputs."""
+
+    operation = Text("averaged element by element", "逐元素求平均")
+
+
+class Maximum(Merge):
+    """Element-wise maximum of the inputs."""
+
+    operation = Text("reduced to their element-wise maximum", "逐元素取最大值")
+
+
+class Minimum(Merge):
+    """Element-wise minimum of the inputs."""
+
+    operation = Text("reduced to their element-wise minimum", "逐元素取最小值")
+
+
+# ---------------------------------------------------------------------- Concatenate
+class Concatenate(Merge):
+    """Joins the inputs along ``axis``: that axis' sizes add up, the others must agree."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+        self._reshape_required = False
+
+    def build(self, input_shape):
+        if len(input_shape) < 1 or not isinstance(input_shape[0], (tuple, list)):
+            raise ValueError(
+                "A `Concatenate` layer should be called on a list of at least 1 input. "
+                f"Received: input_shape={input_shape}"
+            )
+        error = ValueError(
+            "A `Concatenate` layer requires inputs with matching shapes except for the "
+            f"concatenation axis. Received: input_shape={input_shape}"
+        )
+        others = set()
+        for shape in input_shape:
+            shape = list(shape)
+            self.axis % len(shape)  # Keras computes it (a non-int axis fails here)
+            # Keras removes the concatenation axis when the rank exceeds ``axis`` (any
+            # negative axis; a too-negative one is an IndexError).
+            if len(shape) > self.axis:
+                del shape[self.axis]
+            others.add(tuple(shape))
+        if len(others) != 1:
+            ranks = {len(s) for s in others}
+            if len(ranks) != 1:
+                raise error
+            for i in range(ranks.pop()):
+                if len({s[i] for s in others if s[i] is not None}) > 1:
+                    raise error
+        self.built = True
+
+    def _concat_size(self, input_shape):
+        """The summed size on ``axis`` and the sizes read (Keras stops at the first unknown).
+
+        A single input is returned as it is (Keras reads no axis then).
+        """
+        if len(input_shape) == 1:
+            return None, []
+        total = input_shape[0][self.axis]
+        sizes = [total]
+        for shape in input_shape[1:]:
+            if total is None:
+                break
+            sizes.append(shape[self.axis])
+            if sizes[-1] is None:
+                total = None
+                break
+            total += sizes[-1]
+        return total, sizes
+
+    def compute_output_shape(self, input_shape):
+        if not isinstance(input_shape, (tuple, list)) or not isinstance(input_shape[0], (tuple, list)):
+            raise ValueError(
+                f"A `Concatenate` layer should be called on a list of inputs. Received: input_shape={input_shape}"
+            )
+        out = list(input_shape[0])
+        if len(input_shape) > 1:
+            out[self.axis] = self._concat_size(input_shape)[0]
+        return tuple(out)
+
+    def explain_shape(self, input_shape):
+        out = self.compute_output_shape(input_shape)
+        if len(input_shape) == 1:
+            return [Step("shape", OUTPUT_SHAPE, shape_text(out), out,
+                         Text("a single input is passed through", "只有一个输入，原样输出"))]
+        total, sizes = self._concat_size(input_shape)
+        axis = self.axis % len(input_shape[0])
+        rule = Text(f"axis {self.axis} sizes add up; the other axes are those of the first input",
+                    f"第 {self.axis} 轴的大小相加，其余维度取第一个输入的大小")
+        steps = [Step("shape", OUTPUT_SHAPE, f"{_shapes_text(input_shape)} → {shape_text(out)}", out, rule)]
+        formula = " + ".join(num(s) for s in sizes) + (" + …" if len(sizes) < len(input_shape) else "")
+        steps.append(Step("shape", Text(f"concatenated axis {axis}", f"拼接轴 {axis}"), formula, total,
+                          None if total is not None else
+                          Text("an unknown size makes the sum unknown", "有未知大小，总和未知")))
+        return steps
+
+
+# ---------------------------------------------------------------------- Dot
+class Dot(Merge):
+    """Dot product of two inputs over ``axes`` (one axis of each), sample by sample.
+
+    Output: the first shape without its ``axes[0]``, then the second without its batch
+    axis and its ``axes[1]``; a result of rank 1 gets a trailing axis of 1.
+    """
+
+    def __init__(self, axes, normalize=False, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(axes, int):
+            if not isinstance(axes, (list, tuple)):
+                raise TypeError(
+                    "Invalid type for argument `axes`: it should be a list or an int. "
+                    f"Received: axes={axes}"
+                )
+            if len(axes) != 2:
+                raise ValueError(
+                    "Invalid format for argument `axes`: it should contain two elements. "
+                    f"Received: axes={axes}"
+                )
+            if not isinstance(axes[0], int) or not isinstance(axes[1], int):
+                raise ValueError(
+                    "Invalid format for argument `axes`: list elements should be integers. "
+                    f"Received: axes={axes}"
+                )
+        self.axes = axes
+        self.normalize = normalize
+        self._reshape_required = False
+
+    def _pair(self, shape1, shape2):
+        """The two contracted axes, as Keras resolves them (an int below 0 wraps per input)."""
+        if isinstance(self.axes, int):
+            if self.axes < 0:
+                return [self.axes % len(shape1), self.axes % len(shape2)]
+            return [self.axes, self.axes]
+        return list(self.axes)
+
+    def build(self, input_shape):
+        if not isinstance(input_shape[0], (tuple, list)) or len(input_shape) != 2:
+            raise ValueError(
+                f"A `Dot` layer should be called on a list of 2 inputs. Received: input_shape={input_shape}"
+            )
+        shape1, shape2 = input_shape
+        a1, a2 = self._pair(shape1, shape2)
+        if shape1[a1] != shape2[a2]:
+            raise ValueError(
+                f"Incompatible input shapes: axis values {shape1[a1]} (at axis {a1}) != "
+                f"{shape2[a2]} (at axis {a2}). Full input shapes: {shape1}, {shape2}"
+            )
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 2:
+            raise ValueError(
+                f"A `Dot` layer should be called on a list of 2 inputs. Received: input_shape={input_shape}"
+            )
+        first, second = list(input_shape[0]), list(input_shape[1])
+        a1, a2 = self._pair(first, second)
+        first.pop(a1)
+        second.pop(a2)
+        second.pop(0)  # the batch axis
+        out = first + second
+        if len(out) == 1:
+            out.append(1)
+        return tuple(out)
+
+    def explain_shape(self, input_shape):
+        out = self.compute_output_shape(input_shape)
+        a1, a2 = self._pair(input_shape[0], input_shape[1])
+        size = input_shape[0][a1]
+        rule = Text(
+            f"sums over axis {a1} of the first input and axis {a2} of the second (size {num(size)}); "
+            "the result keeps the first input's other axes, then the second's other non-batch axes"
+            + (" (a single axis gets a trailing 1)" if len(out) == 2 and out[-1] == 1 else ""),
+            f"对第一个输入的第 {a1} 轴与第二个输入的第 {a2} 轴（大小 {num(size)}）求点积；"
+            "结果保留第一个输入的其余维度，再接第二个输入除批维度外的其余维度"
+            + ("（只剩一维时末尾补 1）" if len(out) == 2 and out[-1] == 1 else ""),
+        )
+        return [Step("shape", OUTPUT_SHAPE, f"{_shapes_text(input_shape)} → {shape_text(out)}", out, rule)]
+
+
+# ---------------------------------------------------------------------- functional forms
+def add(inputs, **kwargs):
+    """``keras.layers.add``: a new ``Add`` layer called on ``inputs``."""
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs, **kwargs):
+    """``keras.layers.subtract``: a new ``Subtract`` layer called on ``inputs``."""
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    """``keras.layers.multiply``: a new ``Multiply`` layer called on ``inputs``."""
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs, **kwargs):
+    """``keras.layers.average``: a new ``Average`` layer called on ``inputs``."""
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs, **kwargs):
+    """``keras.layers.maximum``: a new ``Maximum`` layer called on ``inputs``."""
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs, **kwargs):
+    """``keras.layers.minimum``: a new ``Minimum`` layer called on ``inputs``."""
+    return Minimum(**kwargs)(inputs)
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    """``keras.layers.concatenate``: a new ``Concatenate(axis)`` called on ``inputs``."""
+    return Concatenate(axis=axis, **kwargs)(inputs)
+
+
+def dot(inputs, axes=-1, **kwargs):
+    """``keras.layers.dot``: a new ``Dot(axes)`` called on ``inputs``."""
+    return Dot(axes=axes, **kwargs)(inputs)
+
+
+EXPORTS = {
+    "Add": Add, "Subtract": Subtract, "Multiply": Multiply, "Average": Average,
+    "Maximum": Maximum, "Minimum": Minimum, "Concatenate": Concatenate, "Dot": Dot,
+    "add": add, "subtract": subtract, "multiply": multiply, "average": average,
+    "maximum": maximum, "minimum": minimum, "concatenate": concatenate, "dot": dot,
+}
