@@ -1,13 +1,24 @@
-"""Core layers: ``InputLayer`` / ``Input`` and ``Dense``."""
+"""Core layers: ``InputLayer`` / ``Input``, ``Dense``, ``EinsumDense``, ``Embedding``,
+``ReversibleEmbedding``, ``Identity``, ``Masking`` and ``Lambda``.
+
+* Embedding: ``embeddings`` (input_dim, output_dim); output shape = input shape + (output_dim,).
+* EinsumDense: the kernel and bias shapes come from the equation (see :func:`einsum_shapes`).
+* Lambda: nncalc runs no function, so it needs ``output_shape`` (a shape or a function of shapes).
+"""
 
 from __future__ import annotations
 
+import inspect
+import re
+import warnings
+
 from ..core.args import activation_name
-from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
+from ..core.explain import OUTPUT_SHAPE, Step, Text, identity_shape_steps, num, shape_text
 from ..core.layer import InputSpec, Layer
 from ..core.node import Node
-from ..core.tensor import KerasTensor, standardize_shape
+from ..core.tensor import KerasTensor, flatten, is_shape, standardize_shape
 from ..core.dtypes import standardize_dtype
+from ..errors import Unsupported
 
 
 class InputLayer(Layer):
@@ -148,4 +159,454 @@ class Dense(Layer):
         ]
 
 
-EXPORTS = {"Dense": Dense, "Input": Input, "InputLayer": InputLayer}
+# ---------------------------------------------------------------------- weightless
+class Identity(Layer):
+    """Returns its input(s) unchanged: no weights, same shape(s)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def explain_shape(self, input_shape):
+        if is_shape(input_shape):
+            return identity_shape_steps(input_shape)
+        return super().explain_shape(input_shape)
+
+
+class Masking(Layer):
+    """Marks timesteps whose features all equal ``mask_value`` as masked; values pass through."""
+
+    def __init__(self, mask_value=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_value = mask_value
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def explain_shape(self, input_shape):
+        return identity_shape_steps(input_shape)
+
+
+# ---------------------------------------------------------------------- embeddings
+def _check_dim(name, value):
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError(
+            f"`{name}` must be a positive integer. Received: {name}={value} "
+            f"(of type {type(value).__name__})."
+        )
+
+
+class Embedding(Layer):
+    """Looks up each integer index in an (input_dim, output_dim) table.
+
+    embeddings: (input_dim, output_dim); params = input_dim × output_dim.
+    output shape = input shape + (output_dim,).
+    With ``lora_rank`` r, the table is frozen and ``lora_embeddings_a`` (input_dim, r) and
+    ``lora_embeddings_b`` (r, output_dim) (float32) are added.
+    """
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
+                 weights=None, lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
+        _check_dim("input_dim", input_dim)
+        _check_dim("output_dim", output_dim)
+        if kwargs.pop("input_length", None) is not None:
+            warnings.warn("Argument `input_length` is deprecated. Just remove it.")
+        super().__init__(**kwargs)
+        self.input_dim = input_dim
+        self.output_dim = output_dim
+        self.embeddings_constraint = embeddings_constraint
+        self.mask_zero = mask_zero
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
+        self.quantization_config = quantization_config  # no effect without a quantized dtype policy
+        if weights is not None:
+            self.build()
+            if not (isinstance(weights, list) and len(weights) == 1):
+                weights = [weights]
+            self._check_given_weights(weights)
+
+    def _check_given_weights(self, weights):
+        """``set_weights``' checks: as many arrays as weights, each of the weight's shape."""
+        own = self.weights
+        if len(own) != len(weights):
+            raise ValueError(
+                f"You called `set_weights(weights)` on layer '{self.name}' with a weight list of "
+                f"length {len(weights)}, but the layer was expecting {len(own)} weights."
+            )
+        for weight, value in zip(own, weights):
+            shape = getattr(value, "shape", None)
+            if shape is None:
+                raise Unsupported(f"layer '{self.name}': `weights` must be arrays with a `shape`")
+            if tuple(weight.shape) != tuple(shape):
+                raise ValueError(
+                    f"Layer {self.name} weight shape {weight.shape} is not compatible with provided "
+                    f"weight shape {tuple(shape)}."
+                )
+
+    def build(self, input_shape=None):
+        if self.built:
+            return
+        self.embeddings = self.add_weight(name="embeddings", shape=(self.input_dim, self.output_dim))
+        self.built = True
+        if self.lora_rank:
+            self._enable_lora(self.lora_rank)
+
+    def _enable_lora(self, rank):
+        if self.embeddings_constraint:
+            raise ValueError(
+                "Lora is incompatible with embedding constraints. In order to enable lora on this "
+                "layer, remove the `embeddings_constraint` argument."
+            )
+        self.add_weight(name="lora_embeddings_a", shape=(self.input_dim, rank), dtype="float32")
+        self.add_weight(name="lora_embeddings_b", shape=(rank, self.output_dim), dtype="float32")
+        self.embeddings.trainable = False
+        self.lora_enabled = True
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape, self.output_dim)
+
+    weight_names_zh = {"embeddings": "嵌入矩阵", "lora_embeddings_a": "LoRA 低秩矩阵",
+                       "lora_embeddings_b": "LoRA 低秩矩阵", "reverse_embeddings": "反向嵌入矩阵"}
+
+    def param_formula(self):
+        formula = f"{num(self.input_dim)} × {num(self.output_dim)}"
+        if self.lora_enabled:
+            r = self.lora_rank
+            formula += f" + {num(self.input_dim)} × {num(r)} + {num(r)} × {num(self.output_dim)}"
+        return formula
+
+    def param_rule(self):
+        rule = Text("input_dim × output_dim: one vector of output_dim numbers per index",
+                    "词表大小 input_dim × 嵌入维度 output_dim：每个整数索引对应一个长度为 output_dim 的向量")
+        if self.lora_enabled:
+            rule = Text(rule.en + "; LoRA adds input_dim × rank + rank × output_dim (the table is frozen)",
+                        rule.zh + "；LoRA 另加 input_dim × rank + rank × output_dim（嵌入矩阵冻结）")
+        return rule
+
+    def explain_shape(self, input_shape):
+        out = self.compute_output_shape(input_shape)
+        return [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} + ({num(self.output_dim)},)", out,
+                     Text(f"each index becomes a vector of output_dim = {num(self.output_dim)} numbers",
+                          f"每个整数索引变为长度为 output_dim = {num(self.output_dim)} 的向量"))]
+
+
+class ReversibleEmbedding(Embedding):
+    """An Embedding that can also project back: ``layer(x, reverse=True)`` gives logits.
+
+    With ``tie_weights=False`` a separate ``reverse_embeddings`` (output_dim, input_dim) is added.
+    reverse output shape = input shape with the last axis replaced by input_dim.
+    """
+
+    def __init__(self, input_dim, output_dim, tie_weights=True, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
+                 reverse_dtype=None, logit_soft_cap=None, **kwargs):
+        super().__init__(input_dim, output_dim, embeddings_initializer=embeddings_initializer,
+                         embeddings_regularizer=embeddings_regularizer,
+                         embeddings_constraint=embeddings_constraint, mask_zero=mask_zero, **kwargs)
+        self.tie_weights = tie_weights
+        self.reverse_dtype = reverse_dtype
+        self.logit_soft_cap = logit_soft_cap
+
+    def build(self, input_shape=None):
+        super().build(input_shape)
+        if not self.tie_weights:
+            if self.lora_enabled:  # Keras' enable_lora locks the layer before this weight
+                raise ValueError(
+                    "lora_rank with tie_weights=False: Keras enables LoRA inside build and then "
+                    "cannot add `reverse_embeddings` (the layer's state is locked)"
+                )
+            self.add_weight(name="reverse_embeddings", shape=(self.output_dim, self.input_dim))
+
+    def compute_output_shape(self, input_shape, reverse=False):
+        if reverse:
+            return tuple(input_shape[:-1]) + (self.input_dim,)
+        return (*input_shape, self.output_dim)
+
+    def output_shape_for_call(self, input_shape, reverse=False, **kwargs):
+        return self.compute_output_shape(input_shape, reverse=reverse)
+
+    def param_formula(self):
+        formula = super().param_formula()
+        if not self.tie_weights:
+            formula += f" + {num(self.output_dim)} × {num(self.input_dim)}"
+        return formula
+
+    def param_rule(self):
+        rule = super().param_rule()
+        if self.tie_weights:
+            return rule
+        return Text(rule.en + "; untied: a reverse table output_dim × input_dim",
+                    rule.zh + "；不共享权重：另有反向嵌入矩阵 output_dim × input_dim")
+
+    def explain_shape(self, input_shape, reverse=False):
+        if not reverse:
+            return super().explain_shape(input_shape)
+        out = self.compute_output_shape(input_shape, reverse=True)
+        return [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} → {shape_text(out)}", out,
+                     Text(f"reverse: the last axis becomes input_dim = {num(self.input_dim)} logits",
+                          f"反向：最后一维变为词表大小 input_dim = {num(self.input_dim)}（logits）"))]
+
+    def explain(self):
+        explanation = super().explain()
+        if self._inbound_nodes:
+            node = self._inbound_nodes[-1]
+            if node.call_kwargs.get("reverse") or node.call_args[1:2] == (True,):
+                explanation.shape = self.explain_shape(node.call_args[0].shape, reverse=True)
+        return explanation
+
+
+# ---------------------------------------------------------------------- EinsumDense
+_EINSUM_FORMS = (  # (pattern on the equation with "..." written "0", the ellipsis on the left)
+    (r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", False),
+    (r"0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)", True),
+    (r"([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0", False),
+)
+
+
+def einsum_shapes(equation, bias_axes, input_shape, partial_output_shape):
+    """(kernel shape, bias shape or None, full output shape), as Keras' EinsumDense derives them.
+
+    The output is the batch axis, then ``output_shape``; the axes an ellipsis stands for are
+    inserted after the batch axis (``...`` on the left) or appended (``...`` on the right or
+    an input of higher rank than its letters). Each kernel letter takes its size from the
+    output axis of the same letter, else from the input axis. The bias spans the output
+    letters from the first of ``bias_axes`` on, 1 on the letters not in ``bias_axes``.
+    """
+    text = equation.replace("...", "0")
+    for pattern, left in _EINSUM_FORMS:
+        match = re.match(pattern, text)
+        if match:
+            break
+    else:
+        raise ValueError(
+            f"Invalid einsum equation '{equation}'. Equations must be in the form [X],[Y]->[Z], "
+            "...[X],[Y]->...[Z], or [X]...,[Y]->[Z]...."
+        )
+    in_spec, w_spec, out_spec = match.groups()
+    rank = len(input_shape)
+    elided = rank - len(in_spec)
+    output = [input_shape[0]] + list(partial_output_shape)
+    if elided > 0:
+        if left:  # Keras inserts each at position 1, so they come out in reverse order
+            for i in range(1, elided):
+                output.insert(1, input_shape[i])
+        else:
+            output.extend(input_shape[rank - elided:])
+    shift_in, shift_out = (elided - rank, elided) if left else (0, 0)
+    in_index = {letter: i + shift_in for i, letter in enumerate(in_spec)}
+    out_index = {letter: i + shift_out for i, letter in enumerate(out_spec)}
+    for letter in in_spec:
+        size_in = input_shape[in_index[letter]]
+        if letter in out_index:
+            size_out = output[out_index[letter]]
+            if size_out is not None and size_out != size_in:
+                raise ValueError(
+                    f"Input shape and output shape do not match at shared dimension '{letter}'. "
+                    f"Input shape is {size_in}, and output shape is {size_out}."
+                )
+    for letter in out_spec:
+        if letter not in in_spec and letter not in w_spec:
+            raise ValueError(
+                f"Dimension '{letter}' was specified in the output '{out_spec}' but has no "
+                f"corresponding dim in the input spec '{in_spec}' or weight spec '{out_spec}'"
+            )
+    kernel = []
+    for letter in w_spec:
+        if letter in out_index:
+            kernel.append(output[out_index[letter]])
+        elif letter in in_index:
+            kernel.append(input_shape[in_index[letter]])
+        else:
+            raise ValueError(
+                f"Weight dimension '{letter}' did not have a match in either the input spec "
+                f"'{in_spec}' or the output spec '{out_spec}'. For this layer, the weight must be "
+                "fully specified."
+            )
+    bias = None
+    if bias_axes is not None:
+        offset = elided if left else 0
+        sizes = {letter: output[i + offset] for i, letter in enumerate(out_spec)}
+        for letter in bias_axes:
+            if letter not in out_spec:
+                raise ValueError(
+                    f"Bias dimension '{letter}' was requested, but is not part of the output spec "
+                    f"'{out_spec}'"
+                )
+        first = min(out_spec.find(letter) for letter in bias_axes)
+        bias = [sizes[letter] if letter in bias_axes else 1 for letter in out_spec[first:]]
+        if not left:
+            bias.extend([1] * max(elided, 0))
+    return kernel, bias, output
+
+
+class EinsumDense(Layer):
+    """``y = einsum(equation, x, kernel) + bias``: a Dense over any axes.
+
+    kernel: one size per weight letter (from the output or input axis of that letter);
+    bias: over the output letters from the first of ``bias_axes`` on.
+    params = product of the kernel shape (+ product of the bias shape).
+    """
+
+    def __init__(self, equation, output_shape, activation=None, bias_axes=None,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
+        super().__init__(**kwargs)
+        self.equation = equation
+        if isinstance(output_shape, int):
+            self.partial_output_shape = (output_shape,)
+        else:
+            self.partial_output_shape = tuple(output_shape)
+        self.bias_axes = bias_axes
+        self.activation = activation_name(activation)
+        self.kernel_constraint = kernel_constraint
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
+        # Both only matter under a quantized dtype policy, which nncalc does not have.
+        self.gptq_unpacked_column_size = gptq_unpacked_column_size
+        self.quantization_config = quantization_config
+
+    def _shapes(self, input_shape):
+        return einsum_shapes(self.equation, self.bias_axes, tuple(input_shape), self.partial_output_shape)
+
+    def build(self, input_shape):
+        kernel_shape, bias_shape, _ = self._shapes(input_shape)
+        self.input_spec = InputSpec(ndim=len(input_shape))
+        self.kernel = self.add_weight(name="kernel", shape=tuple(kernel_shape))
+        self.bias = self.add_weight(name="bias", shape=tuple(bias_shape)) if bias_shape is not None else None
+        self.built = True
+        if self.lora_rank:
+            self._enable_lora(self.lora_rank)
+
+    def _enable_lora(self, rank):
+        if self.kernel_constraint:
+            raise ValueError(
+                "Lora is incompatible with kernel constraints. In order to enable lora on this "
+                "layer, remove the `kernel_constraint` argument."
+            )
+        shape = self.kernel.shape
+        self.add_weight(name="lora_kernel_a", shape=shape[:-1] + (rank,), dtype="float32")
+        self.add_weight(name="lora_kernel_b", shape=(rank, shape[-1]), dtype="float32")
+        self.kernel.trainable = False
+        self.lora_enabled = True
+
+    def compute_output_shape(self, input_shape):
+        return tuple(self._shapes(input_shape)[2])
+
+    weight_names_zh = {"kernel": "权重", "bias": "偏置",
+                       "lora_kernel_a": "LoRA 低秩矩阵", "lora_kernel_b": "LoRA 低秩矩阵"}
+
+    def param_formula(self):
+        return " + ".join(" × ".join(num(d) for d in w.shape) or "1" for w in self.weights)
+
+    def param_rule(self):
+        spec = self.equation.split("->")[0].split(",")[-1]
+        rule = Text(
+            f"kernel '{spec}': each letter takes the size of the output axis with that letter, "
+            "else of the input axis",
+            f"权重 '{spec}'：每个字母的大小取输出中同一字母的维度，没有则取输入中的维度")
+        if self.bias is not None:
+            rule = Text(rule.en + f"; bias over the output axes from '{self.bias_axes}' on",
+                        rule.zh + f"；偏置覆盖输出中从 '{self.bias_axes}' 起的各维")
+        if self.lora_enabled:
+            rule = Text(rule.en + "; LoRA adds two low-rank matrices (the kernel is frozen)",
+                        rule.zh + "；LoRA 另加两个低秩矩阵（权重冻结）")
+        return rule
+
+    def explain_shape(self, input_shape):
+        out = self.compute_output_shape(input_shape)
+        partial = shape_text(self.partial_output_shape)
+        carried = len(out) > 1 + len(self.partial_output_shape)
+        return [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} → {shape_text(out)}", out,
+                     Text(f"equation '{self.equation}': the batch axis, then output_shape {partial}"
+                          + (", plus the input axes the equation leaves out ('...')" if carried else ""),
+                          f"公式 '{self.equation}'：批维度，然后是 output_shape {partial}"
+                          + ("，另加公式未写出的输入维度（'...'）" if carried else "")))]
+
+
+# ---------------------------------------------------------------------- Lambda
+def _lambda_with_batch(batch, spec):
+    """A Lambda's ``output_shape`` (without the batch axis, possibly nested) with the batch axis."""
+    if isinstance(spec, (list, tuple)) and all(d is None or isinstance(d, int) for d in spec):
+        if not isinstance(spec, tuple):
+            raise TypeError(f'can only concatenate tuple (not "{type(spec).__name__}") to tuple')
+        return (batch,) + spec
+    if isinstance(spec, dict):
+        return {key: _lambda_with_batch(batch, value) for key, value in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return type(spec)(_lambda_with_batch(batch, s) for s in spec)
+    raise TypeError(f'can only concatenate tuple (not "{type(spec).__name__}") to tuple')
+
+
+def _as_shapes(result):
+    """What a user's output_shape function returned, as shape tuples (Keras' reading of it)."""
+    if isinstance(result, list) and result and (result[0] is None or isinstance(result[0], int)):
+        result = tuple(result)
+    if not isinstance(result, (list, tuple, dict)):
+        try:
+            result = tuple(result)
+        except Exception:
+            raise ValueError(
+                "Method `compute_output_shape()` of layer Lambda is returning a type that cannot "
+                f"be interpreted as a shape. It should return a shape tuple. Received: {result}"
+            ) from None
+    if isinstance(result, (list, tuple)) and all(d is None or isinstance(d, int) for d in result):
+        return tuple(result)
+    if isinstance(result, dict):
+        return {key: _as_shapes(value) for key, value in result.items()}
+    return type(result)(_as_shapes(s) for s in result)
+
+
+class Lambda(Layer):
+    """Wraps a function. nncalc runs no function, so the shape must come from ``output_shape``:
+
+    * a tuple (without the batch axis): output = (batch,) + output_shape;
+    * a function of the input shape (batch axis included) returning the output shape.
+    """
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self.arguments = arguments or {}
+        self.function = function
+        self.mask = mask
+        self._output_shape = output_shape
+        inspect.getfullargspec(function)  # Keras' TypeError for what is not callable
+
+    def compute_output_shape(self, input_shape):
+        if self._output_shape is None:
+            raise Unsupported(
+                f"layer '{self.name}' (Lambda): nncalc cannot run the function to infer its output "
+                "shape; pass `output_shape=` (a shape without the batch axis, or a function of the "
+                "input shape) to the Lambda layer"
+            )
+        if callable(self._output_shape):
+            return _as_shapes(self._output_shape(input_shape))
+        batch = flatten(input_shape)[0] if flatten(input_shape) else None
+        return _lambda_with_batch(batch, self._output_shape)
+
+    def explain_shape(self, input_shape):
+        out = self.compute_output_shape(input_shape)
+        text = shape_text(out) if is_shape(out) else str(out)
+        if callable(self._output_shape):
+            rule = Text("given by the output_shape function applied to the input shape",
+                        "由 output_shape 函数作用于输入形状得出")
+            formula = f"output_shape({shape_text(input_shape) if is_shape(input_shape) else input_shape})"
+        else:
+            rule = Text("the batch axis, then the given output_shape", "批维度，然后是给定的 output_shape")
+            formula = f"(batch,) + {self._output_shape}"
+        return [Step("shape", OUTPUT_SHAPE, f"{formula} = {text}", out, rule)]
+
+
+EXPORTS = {
+    "Dense": Dense, "EinsumDense": EinsumDense, "Embedding": Embedding, "Identity": Identity,
+    "Input": Input, "InputLayer": InputLayer, "Lambda": Lambda, "Masking": Masking,
+    "ReversibleEmbedding": ReversibleEmbedding,
+}
