@@ -39,7 +39,7 @@ def step_line(step: Step, lang: str) -> str:
     """``label: formula = value  (rule)``; the ``= value`` is dropped when the formula is the value."""
     value = value_text(step.value)
     text = f"{say(step.label, lang)}: {step.formula}"
-    if not step.formula.endswith(value):
+    if step.formula != value and not step.formula.endswith(f"→ {value}"):
         text += f" = {value}"
     if step.rule is not None:
         text += f"  ({say(step.rule, lang)})"
