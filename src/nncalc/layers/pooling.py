@@ -1,16 +1,38 @@
-"""Pooling layers: a window slides over the spatial axes, no weights.
+"""Pooling layers: no weights, only the spatial axes change.
 
-Output spatial size: see :mod:`nncalc.layers.window` (``strides`` defaults to
-``pool_size``); the channel axis is unchanged.
+* window pooling (``MaxPooling1D/2D/3D``, ``AveragePooling1D/2D/3D``): a ``pool_size``
+  window slides over the spatial axes; output size per axis as in
+  :mod:`nncalc.layers.window` (``strides`` defaults to ``pool_size``);
+* global pooling (``GlobalMaxPooling1D/2D/3D``, ``GlobalAveragePooling1D/2D/3D``): every
+  spatial axis is reduced to one value per channel (dropped, or kept as 1 with
+  ``keepdims=True``);
+* adaptive pooling (``AdaptiveMaxPooling1D/2D/3D``, ``AdaptiveAveragePooling1D/2D/3D``):
+  the spatial sizes become ``output_size`` whatever the input's sizes.
+
+The channel axis is never changed.
 """
 
 from __future__ import annotations
 
 from ..core.args import standardize_data_format, standardize_tuple
-from ..core.explain import OUTPUT_SHAPE, Step, Text, shape_text
+from ..core.explain import OUTPUT_SHAPE, Derived, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
+from ..core.tensor import standardize_shape
 from .convolution import AXIS_NAMES
-from .window import spatial_outputs, window_rule
+from .window import window_output, window_rule
+
+CHANNELS = Text("channels", "通道数")
+KEEPS_CHANNELS = Text("pooling keeps the channels", "池化不改变通道数")
+MODE_WORDS = {"max": Text("largest value", "最大值"), "average": Text("average", "平均值")}
+
+
+def _axis_name(rank: int, i: int) -> Text:
+    names = AXIS_NAMES.get(rank)
+    return names[i] if names and i < len(names) else Text(f"spatial axis {i + 1}", f"空间维度 {i + 1}")
+
+
+def _channel(input_shape, data_format):
+    return input_shape[-1] if data_format == "channels_last" else input_shape[1]
 
 
 class BasePooling(Layer):
@@ -30,13 +52,28 @@ class BasePooling(Layer):
         self.input_spec = InputSpec(ndim=n + 2)
         self.built = True
 
-    def _spatial_output(self, input_shape):
+    def _spatial_output(self, input_shape) -> list[Derived]:
+        """Keras' ``compute_pooling_output_shape``, one :class:`Derived` per spatial axis."""
         if self.padding not in ("valid", "same"):
             raise ValueError(
                 f"Argument `padding` must be either 'valid' or 'same'. Received: padding={self.padding}"
             )
-        return spatial_outputs(input_shape, "pool size", self.pool_size, self.strides, self.padding,
-                               (1,) * self.pool_dimensions, self.data_format)
+        if 0 in self.strides:  # Keras divides by the stride even for unknown sizes
+            raise ZeroDivisionError("division by zero")
+        n = self.pool_dimensions
+        first = 1 if self.data_format == "channels_last" else 2
+        derived = []
+        for i in range(n):
+            size = input_shape[first + i]
+            out = window_output(size, self.pool_size[i], self.strides[i], self.padding)
+            if self.padding == "valid" and out.value is not None and out.value <= 0:
+                raise ValueError(
+                    "Computed output size would be zero or negative. Received: "
+                    f"`inputs.shape={tuple(input_shape)}`, `pool_size={self.pool_size}`, "
+                    f"`strides={self.strides}`, `padding={self.padding}`."
+                )
+            derived.append(out)
+        return derived
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
@@ -47,14 +84,27 @@ class BasePooling(Layer):
 
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
-        steps = [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} → {shape_text(out)}", out)]
-        names = AXIS_NAMES[self.pool_dimensions]
+        mode = MODE_WORDS[self.pool_mode]
+        window = " × ".join(str(k) for k in self.pool_size)
+        steps = [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} → {shape_text(out)}", out,
+                      Text(f"the {mode.en} of each {window} window, stride {self.strides}",
+                           f"每个 {window} 窗口取{mode.zh}，步长 {self.strides}"))]
         for i, derived in enumerate(self._spatial_output(input_shape)):
-            steps.append(Step("shape", names[i], derived.formula, derived.value, window_rule(self.padding)))
-        channel = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
-        steps.append(Step("shape", Text("channels", "通道数"), str(channel), channel,
-                          Text("pooling keeps the channels", "池化不改变通道数")))
+            steps.append(Step("shape", _axis_name(self.pool_dimensions, i), derived.formula, derived.value,
+                              window_rule(self.padding)))
+        channel = _channel(input_shape, self.data_format)
+        steps.append(Step("shape", CHANNELS, num(channel), channel, KEEPS_CHANNELS))
         return steps
+
+
+class MaxPooling1D(BasePooling):
+    """1-d max pooling: the largest value of each pool_size window along the steps."""
+
+    pool_dimensions = 1
+    pool_mode = "max"
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 
 
 class MaxPooling2D(BasePooling):
@@ -67,7 +117,312 @@ class MaxPooling2D(BasePooling):
         super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 
 
-MaxPool2D = MaxPooling2D
+class MaxPooling3D(BasePooling):
+    """3-d max pooling: the largest value of each pool_size window."""
+
+    pool_dimensions = 3
+    pool_mode = "max"
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, name=None,
+                 **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 
 
-EXPORTS = {"MaxPooling2D": MaxPooling2D, "MaxPool2D": MaxPool2D}
+class AveragePooling1D(BasePooling):
+    """1-d average pooling (``pool_size`` has no default in Keras 3)."""
+
+    pool_dimensions = 1
+    pool_mode = "average"
+
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
+
+
+class AveragePooling2D(BasePooling):
+    """2-d average pooling (``pool_size`` has no default in Keras 3)."""
+
+    pool_dimensions = 2
+    pool_mode = "average"
+
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
+
+
+class AveragePooling3D(BasePooling):
+    """3-d average pooling (``pool_size`` has no default in Keras 3)."""
+
+    pool_dimensions = 3
+    pool_mode = "average"
+
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
+
+
+# ------------------------------------------------------------------ global pooling
+class BaseGlobalPooling(Layer):
+    """Reduce every spatial axis to one value per channel (kept as size 1 with ``keepdims``)."""
+
+    pool_dimensions = 2
+    pool_mode = "max"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = standardize_data_format(data_format)
+        self.keepdims = keepdims  # Keras takes any truthy value
+        self.input_spec = InputSpec(ndim=self.pool_dimensions + 2)
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        spatial = len(input_shape) - 2
+        if self.data_format == "channels_last":
+            if self.keepdims:
+                return (input_shape[0],) + (1,) * spatial + (input_shape[-1],)
+            return (input_shape[0], input_shape[-1])
+        if self.keepdims:
+            return (input_shape[0], input_shape[1]) + (1,) * spatial
+        return (input_shape[0], input_shape[1])
+
+    def explain_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        out = self.compute_output_shape(input_shape)
+        first = 1 if self.data_format == "channels_last" else 2
+        spatial = input_shape[first:first + len(input_shape) - 2]
+        mode = MODE_WORDS[self.pool_mode]
+        if None in spatial:
+            window = Text("values (of unknown number)", "所有值（个数未知）")
+        else:
+            count = " × ".join(num(d) for d in spatial)
+            window = Text(f"{count} values", f" {count} 个值")
+        if self.keepdims:
+            rule = Text(f"each channel's {window.en} become one ({mode.en}); keepdims=True keeps "
+                        "every spatial axis with size 1",
+                        f"每个通道的{window.zh}取{mode.zh}，合为一个值；keepdims=True 保留各空间维度，大小为 1")
+        else:
+            rule = Text(f"each channel's {window.en} become one ({mode.en}); the spatial axes are "
+                        "dropped, leaving (batch, channels)",
+                        f"每个通道的{window.zh}取{mode.zh}，合为一个值；空间维度被去掉，只剩（批大小, 通道数）")
+        steps = [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} → {shape_text(out)}", out, rule)]
+        for i in range(len(spatial)):
+            name = _axis_name(len(spatial), i)
+            if self.keepdims:
+                steps.append(Step("shape", name, f"{num(spatial[i])} → 1", 1,
+                                  Text("pooled over the whole axis", "整条维度池化为 1")))
+        channel = _channel(input_shape, self.data_format)
+        steps.append(Step("shape", CHANNELS, num(channel), channel, KEEPS_CHANNELS))
+        return steps
+
+
+class GlobalMaxPooling1D(BaseGlobalPooling):
+    """The largest value over the steps, per channel."""
+
+    pool_dimensions = 1
+    pool_mode = "max"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+
+
+class GlobalMaxPooling2D(BaseGlobalPooling):
+    """The largest value over height and width, per channel."""
+
+    pool_dimensions = 2
+    pool_mode = "max"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+
+
+class GlobalMaxPooling3D(BaseGlobalPooling):
+    """The largest value over depth, height and width, per channel."""
+
+    pool_dimensions = 3
+    pool_mode = "max"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+
+
+class GlobalAveragePooling1D(BaseGlobalPooling):
+    """The average over the steps, per channel (masked steps left out)."""
+
+    pool_dimensions = 1
+    pool_mode = "average"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+        self.supports_masking = True
+
+
+class GlobalAveragePooling2D(BaseGlobalPooling):
+    """The average over height and width, per channel."""
+
+    pool_dimensions = 2
+    pool_mode = "average"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+
+
+class GlobalAveragePooling3D(BaseGlobalPooling):
+    """The average over depth, height and width, per channel."""
+
+    pool_dimensions = 3
+    pool_mode = "average"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+
+
+# ------------------------------------------------------------------ adaptive pooling
+ADAPTIVE_RULE = Text(
+    "adaptive pooling: the size is output_size, whatever the input size (the windows adapt)",
+    "自适应池化：输出尺寸即 output_size，与输入尺寸无关（窗口大小随之调整）",
+)
+
+
+class BaseAdaptivePooling(Layer):
+    """Spatial sizes set to ``output_size``; the channel axis is kept.
+
+    Keras gives this family no input spec: the output is (batch, *output_size, channels)
+    with the channels read from the last (or second) axis, whatever the input's rank.
+    """
+
+    pool_dimensions = 2
+    pool_mode = "max"
+    _size_error = "`output_size` must be an integer or (height, width) tuple. "
+
+    def __init__(self, output_size, data_format=None, **kwargs):
+        n = self.pool_dimensions
+        if isinstance(output_size, int):
+            output_size = (output_size,) * n
+        elif isinstance(output_size, (tuple, list)) and (len(output_size) == n or n == 1):
+            if len(output_size) != n:
+                raise ValueError(
+                    f"For 1D input, `output_size` tuple must have length 1. Received: {output_size}"
+                )
+            output_size = tuple(output_size)
+        else:
+            raise TypeError(self._size_error + f"Received: {output_size} of type {type(output_size)}")
+        super().__init__(**kwargs)
+        self.output_size = output_size
+        self.data_format = data_format or "channels_last"
+        if self.data_format not in {"channels_first", "channels_last"}:
+            raise ValueError(
+                f"Invalid data_format: {self.data_format}. Expected 'channels_first' or 'channels_last'."
+            )
+
+    def compute_output_shape(self, input_shape):
+        if self.data_format == "channels_last":
+            shape = (input_shape[0], *self.output_size, input_shape[-1])
+        else:
+            shape = (input_shape[0], input_shape[1], *self.output_size)
+        return standardize_shape(shape)  # Keras' KerasTensor rejects 3.5 or -1 sizes
+
+    def explain_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        out = self.compute_output_shape(input_shape)
+        mode = MODE_WORDS[self.pool_mode]
+        steps = [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} → {shape_text(out)}", out,
+                      Text(f"each output position takes the {mode.en} of its adaptive window",
+                           f"每个输出位置取其自适应窗口的{mode.zh}"))]
+        first = 1 if self.data_format == "channels_last" else 2
+        for i, size in enumerate(self.output_size):
+            axis = first + i
+            given = input_shape[axis] if axis < len(input_shape) else None
+            steps.append(Step("shape", _axis_name(self.pool_dimensions, i),
+                              f"{num(given)} → output_size {num(int(size))}", int(size), ADAPTIVE_RULE))
+        channel = _channel(input_shape, self.data_format)
+        steps.append(Step("shape", CHANNELS, num(channel), channel, KEEPS_CHANNELS))
+        return steps
+
+
+class AdaptiveMaxPooling1D(BaseAdaptivePooling):
+    """Max pooling to a fixed output length."""
+
+    pool_dimensions = 1
+    pool_mode = "max"
+    _size_error = "`output_size` must be an integer or tuple of 1 integer. "
+
+    def __init__(self, output_size, data_format=None, **kwargs):
+        super().__init__(output_size, data_format, **kwargs)
+
+
+class AdaptiveMaxPooling2D(BaseAdaptivePooling):
+    """Max pooling to a fixed (height, width)."""
+
+    pool_dimensions = 2
+    pool_mode = "max"
+    _size_error = "`output_size` must be an integer or (height, width) tuple. "
+
+    def __init__(self, output_size, data_format=None, **kwargs):
+        super().__init__(output_size, data_format, **kwargs)
+
+
+class AdaptiveMaxPooling3D(BaseAdaptivePooling):
+    """Max pooling to a fixed (depth, height, width)."""
+
+    pool_dimensions = 3
+    pool_mode = "max"
+    _size_error = "`output_size` must be an integer or (depth, height, width) tuple. "
+
+    def __init__(self, output_size, data_format=None, **kwargs):
+        super().__init__(output_size, data_format, **kwargs)
+
+
+class AdaptiveAveragePooling1D(BaseAdaptivePooling):
+    """Average pooling to a fixed output length."""
+
+    pool_dimensions = 1
+    pool_mode = "average"
+    _size_error = "`output_size` must be an integer or tuple of 1 integer. "
+
+    def __init__(self, output_size, data_format=None, **kwargs):
+        super().__init__(output_size, data_format, **kwargs)
+
+
+class AdaptiveAveragePooling2D(BaseAdaptivePooling):
+    """Average pooling to a fixed (height, width)."""
+
+    pool_dimensions = 2
+    pool_mode = "average"
+    _size_error = "`output_size` must be an integer or (height, width) tuple. "
+
+    def __init__(self, output_size, data_format=None, **kwargs):
+        super().__init__(output_size, data_format, **kwargs)
+
+
+class AdaptiveAveragePooling3D(BaseAdaptivePooling):
+    """Average pooling to a fixed (depth, height, width)."""
+
+    pool_dimensions = 3
+    pool_mode = "average"
+    _size_error = "`output_size` must be an integer or (depth, height, width) tuple. "
+
+    def __init__(self, output_size, data_format=None, **kwargs):
+        super().__init__(output_size, data_format, **kwargs)
+
+
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
+GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D
+GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (
+    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D)
+
+
+EXPORTS = {
+    "MaxPooling1D": MaxPooling1D, "MaxPooling2D": MaxPooling2D, "MaxPooling3D": MaxPooling3D,
+    "MaxPool1D": MaxPool1D, "MaxPool2D": MaxPool2D, "MaxPool3D": MaxPool3D,
+    "AveragePooling1D": AveragePooling1D, "AveragePooling2D": AveragePooling2D,
+    "AveragePooling3D": AveragePooling3D,
+    "AvgPool1D": AvgPool1D, "AvgPool2D": AvgPool2D, "AvgPool3D": AvgPool3D,
+    "GlobalMaxPooling1D": GlobalMaxPooling1D, "GlobalMaxPooling2D": GlobalMaxPooling2D,
+    "GlobalMaxPooling3D": GlobalMaxPooling3D,
+    "GlobalMaxPool1D": GlobalMaxPool1D, "GlobalMaxPool2D": GlobalMaxPool2D, "GlobalMaxPool3D": GlobalMaxPool3D,
+    "GlobalAveragePooling1D": GlobalAveragePooling1D, "GlobalAveragePooling2D": GlobalAveragePooling2D,
+    "GlobalAveragePooling3D": GlobalAveragePooling3D,
+    "GlobalAvgPool1D": GlobalAvgPool1D, "GlobalAvgPool2D": GlobalAvgPool2D, "GlobalAvgPool3D": GlobalAvgPool3D,
+    "AdaptiveMaxPooling1D": AdaptiveMaxPooling1D, "AdaptiveMaxPooling2D": AdaptiveMaxPooling2D,
+    "AdaptiveMaxPooling3D": AdaptiveMaxPooling3D,
+    "AdaptiveAveragePooling1D": AdaptiveAveragePooling1D, "AdaptiveAveragePooling2D": AdaptiveAveragePooling2D,
+    "AdaptiveAveragePooling3D": AdaptiveAveragePooling3D,
+}
