@@ -5,6 +5,14 @@ from __future__ import annotations
 import os
 
 
+def sweep(examples: int) -> int:
+    """Hypothesis examples per test: the CI sample, times ``NNCALC_SWEEP`` for a larger sweep.
+
+    ``NNCALC_SWEEP=20 python -m pytest tests/layers`` runs twenty times as many cases.
+    """
+    return max(1, int(examples * float(os.environ.get("NNCALC_SWEEP", "1"))))
+
+
 def record_coverage(class_names, outcome: str) -> None:
     """Note which layer classes a differential check covered (for the README's coverage table).
 

@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_layer, assert_same_summary
+from tests.helpers import assert_same_layer, assert_same_summary, sweep
 
 ACTIVATIONS = ["relu", "softmax", "sigmoid", "tanh", "gelu", "swish", "linear", None, "not_an_activation"]
 
@@ -47,7 +47,7 @@ def elementwise_cases(draw):
     return name, kwargs, draw(shapes)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(case=elementwise_cases())
 def test_elementwise_activations_match_keras(real_keras, case):
     name, kwargs, shape = case
@@ -63,7 +63,7 @@ def prelu_cases(draw):
     return {"shared_axes": shared}, shape
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(case=prelu_cases())
 def test_prelu_matches_keras(real_keras, case):
     kwargs, shape = case
@@ -97,7 +97,7 @@ def dropout_cases(draw):
     return name, kwargs, shape
 
 
-@settings(max_examples=90, deadline=None)
+@settings(max_examples=sweep(90), deadline=None)
 @given(case=dropout_cases())
 def test_dropout_family_matches_keras(real_keras, case):
     name, kwargs, shape = case
@@ -120,7 +120,7 @@ def spatial_cases(draw):
     return name, kwargs, tuple(draw(size) for _ in range(ndim))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=spatial_cases())
 def test_spatial_dropout_matches_keras(real_keras, case):
     name, kwargs, shape = case

@@ -10,7 +10,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_summary, record_coverage
+from tests.helpers import assert_same_summary, record_coverage, sweep
 
 # Keras raises these (numpy's IndexError for attention axes out of range, a zero
 # division for head_dim=0); nncalc raises LayerError (a ValueError) inside a call.
@@ -82,7 +82,7 @@ def mha_cases(draw):
     return kwargs, shapes, call
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=sweep(100), deadline=None)
 @given(case=mha_cases())
 def test_multi_head_attention_matches_keras(real_keras, case):
     kwargs, shapes, call = case
@@ -148,7 +148,7 @@ def gqa_cases(draw):
     return kwargs, shapes, call
 
 
-@settings(max_examples=70, deadline=None)
+@settings(max_examples=sweep(70), deadline=None)
 @given(case=gqa_cases())
 def test_group_query_attention_matches_keras(real_keras, case):
     kwargs, shapes, call = case
@@ -201,7 +201,7 @@ def luong_cases(draw):
     return kwargs, shapes, call
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=luong_cases(), concat=st.booleans())
 def test_attention_matches_keras(real_keras, case, concat):
     kwargs, shapes, call = case
@@ -210,7 +210,7 @@ def test_attention_matches_keras(real_keras, case, concat):
     assert_same_call(real_keras, "Attention", kwargs, shapes, call, as_list=True)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=sweep(50), deadline=None)
 @given(case=luong_cases())
 def test_additive_attention_matches_keras(real_keras, case):
     kwargs, shapes, call = case

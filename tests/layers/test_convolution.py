@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_layer
+from tests.helpers import assert_same_layer, sweep
 
 
 @st.composite
@@ -25,7 +25,7 @@ def conv_cases(draw):
     return kwargs, (draw(size), draw(size), channels)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=sweep(150), deadline=None)
 @given(case=conv_cases())
 def test_conv2d_matches_keras(real_keras, case):
     kwargs, shape = case
@@ -57,7 +57,7 @@ def test_conv2d_rejects_what_keras_rejects(real_keras):
         assert_same_layer(real_keras, "Conv2D", kwargs, shape)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=sweep(40), deadline=None)
 @given(h=st.integers(1, 30), w=st.integers(1, 30), c=st.integers(1, 5), f=st.integers(1, 5),
        k=st.integers(1, 5), s=st.integers(1, 3), padding=st.sampled_from(["valid", "same"]))
 def test_conv2d_channels_first_matches_keras(real_keras, h, w, c, f, k, s, padding):
@@ -160,61 +160,61 @@ def check(real_keras, case):
     assert_same_layer(real_keras, class_name, kwargs, shape)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(case=conv_nd_cases(1))
 def test_conv1d_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=sweep(40), deadline=None)
 @given(case=conv_nd_cases(2))
 def test_conv2d_all_arguments_match_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=conv_nd_cases(3))
 def test_conv3d_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=transpose_cases(1))
 def test_conv1d_transpose_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(case=transpose_cases(2))
 def test_conv2d_transpose_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=transpose_cases(3))
 def test_conv3d_transpose_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=depthwise_cases(1, separable=False))
 def test_depthwise_conv1d_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=depthwise_cases(2, separable=False))
 def test_depthwise_conv2d_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=depthwise_cases(1, separable=True))
 def test_separable_conv1d_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=depthwise_cases(2, separable=True))
 def test_separable_conv2d_matches_keras(real_keras, case):
     check(real_keras, case)

@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_layer
+from tests.helpers import assert_same_layer, sweep
 
 dims = st.integers(min_value=1, max_value=3000)
 shapes = st.lists(st.one_of(st.none(), st.integers(1, 64)), min_size=0, max_size=2).flatmap(
@@ -10,7 +10,7 @@ shapes = st.lists(st.one_of(st.none(), st.integers(1, 64)), min_size=0, max_size
 )
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(shape=shapes, units=st.integers(1, 700), use_bias=st.booleans())
 def test_dense_matches_keras(real_keras, shape, units, use_bias):
     assert_same_layer(real_keras, "Dense", {"units": units, "use_bias": use_bias}, shape)
@@ -38,7 +38,7 @@ def test_dense_on_huge_shapes_costs_nothing():
     assert layer.count_params() == 10**12 + 10**6
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=sweep(30), deadline=None)
 @given(shape=st.lists(st.one_of(st.none(), st.integers(1, 50)), max_size=4),
        batch=st.one_of(st.none(), st.integers(1, 8)))
 def test_input_shapes_match_keras(real_keras, shape, batch):
@@ -65,7 +65,7 @@ size = st.one_of(st.none(), st.integers(1, 12))
 any_shape = st.lists(size, max_size=4).map(tuple)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=sweep(40), deadline=None)
 @given(name=st.sampled_from(["Identity", "Masking"]), shape=any_shape,
        kwargs=st.sampled_from([{}, {"name": "keep"}, {"dtype": "float16"}, {"bogus": 1}, {"trainable": 3}]))
 def test_identity_and_masking_match_keras(real_keras, name, shape, kwargs):
@@ -97,7 +97,7 @@ def embedding_cases(draw):
     return kwargs, draw(any_shape)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(case=embedding_cases())
 def test_embedding_matches_keras(real_keras, case):
     kwargs, shape = case
@@ -106,7 +106,7 @@ def test_embedding_matches_keras(real_keras, case):
         assert_same_layer(real_keras, "Embedding", kwargs, shape)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=sweep(40), deadline=None)
 @given(case=embedding_cases(), tie=st.booleans())
 def test_reversible_embedding_matches_keras(real_keras, case, tie):
     kwargs, shape = case
@@ -194,7 +194,7 @@ def keras_verdict(real_keras, kwargs, shape):
         assume(False)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=sweep(150), deadline=None)
 @given(case=einsum_cases())
 def test_einsum_dense_matches_keras(real_keras, case):
     kwargs, shape = case

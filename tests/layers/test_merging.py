@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_layer, assert_same_summary, record_coverage
+from tests.helpers import assert_same_layer, assert_same_summary, record_coverage, sweep
 
 ELEMENTWISE = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"]
 FUNCTIONS = {"Add": "add", "Subtract": "subtract", "Multiply": "multiply", "Average": "average",
@@ -55,13 +55,13 @@ def elementwise_cases(draw):
     return shapes
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=sweep(100), deadline=None)
 @given(class_name=st.sampled_from(ELEMENTWISE), shapes=elementwise_cases())
 def test_elementwise_merges_match_keras(real_keras, class_name, shapes):
     assert_same_merge(real_keras, class_name, {}, shapes)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=sweep(40), deadline=None)
 @given(class_name=st.sampled_from(ELEMENTWISE), shapes=elementwise_cases())
 def test_elementwise_functions_match_keras(real_keras, class_name, shapes):
     assert_same_merge(real_keras, class_name, {}, shapes, functional=True)
@@ -86,7 +86,7 @@ def concatenate_cases(draw):
     return axis, shapes
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=sweep(100), deadline=None)
 @given(case=concatenate_cases(), functional=st.booleans())
 def test_concatenate_matches_keras(real_keras, case, functional):
     axis, shapes = case
@@ -109,7 +109,7 @@ def dot_cases(draw):
     return {"axes": axes, "normalize": draw(st.booleans())}, [tuple(s1), tuple(s2)]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=sweep(100), deadline=None)
 @given(case=dot_cases(), functional=st.booleans())
 def test_dot_matches_keras(real_keras, case, functional):
     kwargs, shapes = case

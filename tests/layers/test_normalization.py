@@ -4,7 +4,7 @@ import warnings
 
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_layer, assert_same_summary, record_coverage
+from tests.helpers import assert_same_layer, assert_same_summary, record_coverage, sweep
 
 DIM = st.one_of(st.none(), st.integers(1, 6))
 
@@ -24,7 +24,7 @@ def input_and_axis(draw, allow_list=False, min_rank=1):
     return shape, draw(axis)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(case=input_and_axis(), center=st.booleans(), scale=st.booleans(), renorm=st.booleans(),
        synchronized=st.booleans(), float_axis=st.booleans())
 def test_batch_normalization_matches_keras(real_keras, case, center, scale, renorm, synchronized, float_axis):
@@ -34,7 +34,7 @@ def test_batch_normalization_matches_keras(real_keras, case, center, scale, reno
     assert_same_layer(real_keras, "BatchNormalization", kwargs, shape)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(case=input_and_axis(allow_list=True), center=st.booleans(), scale=st.booleans(),
        rms=st.sampled_from([None, False, True]))
 def test_layer_normalization_matches_keras(real_keras, case, center, scale, rms):
@@ -47,7 +47,7 @@ def test_layer_normalization_matches_keras(real_keras, case, center, scale, rms)
         assert_same_layer(real_keras, "LayerNormalization", kwargs, shape)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(case=input_and_axis(), channels=st.integers(1, 12), groups=st.sampled_from([-1, 1, 2, 3, 4, 5, 8, 16]),
        center=st.booleans(), scale=st.booleans())
 def test_group_normalization_matches_keras(real_keras, case, channels, groups, center, scale):
@@ -57,14 +57,14 @@ def test_group_normalization_matches_keras(real_keras, case, channels, groups, c
                       {"groups": groups, "axis": axis, "center": center, "scale": scale}, shape)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=input_and_axis(allow_list=True), epsilon=st.sampled_from([1e-6, 1e-3]))
 def test_rms_normalization_matches_keras(real_keras, case, epsilon):
     shape, axis = case
     assert_same_layer(real_keras, "RMSNormalization", {"axis": axis, "epsilon": epsilon}, shape)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=sweep(50), deadline=None)
 @given(shape=st.lists(DIM, min_size=1, max_size=4).map(tuple),
        axis=st.one_of(st.integers(-6, 5), st.lists(st.integers(-6, 5), min_size=1, max_size=3)))
 def test_unit_normalization_matches_keras(real_keras, shape, axis):
@@ -109,7 +109,7 @@ def spectral_cases(draw):
     return kind, {}, sn, (draw(st.integers(1, 4)),)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=spectral_cases())
 def test_spectral_normalization_matches_keras(real_keras, case):
     import nncalc.keras as nk

@@ -3,10 +3,10 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_layer, assert_same_summary
+from tests.helpers import assert_same_layer, assert_same_summary, sweep
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=sweep(120), deadline=None)
 @given(
     h=st.one_of(st.none(), st.integers(1, 40)), w=st.integers(1, 40), c=st.integers(1, 6),
     pool=st.one_of(st.integers(1, 5), st.tuples(st.integers(1, 5), st.integers(1, 5))),
@@ -112,33 +112,33 @@ def check(real_keras, case):
     assert_same_layer(real_keras, class_name, kwargs, shape)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(case=window_cases(1))
 def test_window_pooling_1d_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=window_cases(2))
 def test_window_pooling_2d_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=sweep(80), deadline=None)
 @given(case=window_cases(3))
 def test_window_pooling_3d_matches_keras(real_keras, case):
     check(real_keras, case)
 
 
 @pytest.mark.parametrize("rank", [1, 2, 3])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(data=st.data())
 def test_global_pooling_matches_keras(real_keras, rank, data):
     check(real_keras, data.draw(global_cases(rank)))
 
 
 @pytest.mark.parametrize("rank", [1, 2, 3])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(data=st.data())
 def test_adaptive_pooling_matches_keras(real_keras, rank, data):
     check(real_keras, data.draw(adaptive_cases(rank)))

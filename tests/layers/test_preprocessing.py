@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_layer, assert_same_summary, record_coverage
+from tests.helpers import assert_same_layer, assert_same_summary, record_coverage, sweep
 
 SIZE = st.one_of(st.none(), st.integers(1, 40))
 DATA_FORMAT = st.sampled_from([None, "channels_last", "channels_first"])
@@ -145,7 +145,7 @@ def augmentation_cases(draw, name):
 
 
 @pytest.mark.parametrize("name", AUGMENTATIONS)
-@settings(max_examples=45, deadline=None)
+@settings(max_examples=sweep(45), deadline=None)
 @given(data=st.data())
 def test_shape_keeping_image_layers_match_keras(real_keras, name, data):
     same(real_keras, *data.draw(augmentation_cases(name)))
@@ -187,7 +187,7 @@ def sized_cases(draw):
     return name, kwargs, draw(image_shape(ranks=(2, 3, 4, 4, 4, 5)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=sweep(150), deadline=None)
 @given(case=sized_cases())
 def test_resizing_and_crops_match_keras(real_keras, case):
     same(real_keras, *case)
@@ -224,7 +224,7 @@ def normalization_cases(draw):
     return kwargs, shape
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=sweep(120), deadline=None)
 @given(case=normalization_cases())
 def test_normalization_matches_keras(real_keras, case):
     kwargs, shape = case
@@ -277,13 +277,13 @@ def encoding_cases(draw, name):
 
 
 @pytest.mark.parametrize("name", ["CategoryEncoding", "Discretization", "Hashing"])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(data=st.data())
 def test_encodings_match_keras(real_keras, name, data):
     same(real_keras, *data.draw(encoding_cases(name)))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=sweep(40), deadline=None)
 @given(shape=st.tuples(*[st.one_of(st.none(), st.integers(1, 4))] * 2).map(lambda t: t[:1] if t[1] == 9 else t),
        other_last=st.integers(1, 4), num_bins=st.integers(1, 20),
        mode=st.sampled_from(["int", "one_hot", "multi_hot"]), rank=st.integers(1, 2), third=st.booleans())
@@ -335,7 +335,7 @@ def lookup_cases(draw, name):
 
 
 @pytest.mark.parametrize("name", ["StringLookup", "IntegerLookup"])
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=sweep(100), deadline=None)
 @given(data=st.data())
 def test_lookups_match_keras(real_keras, name, data):
     same(real_keras, *data.draw(lookup_cases(name)))
@@ -364,7 +364,7 @@ def text_cases(draw):
     return "TextVectorization", kwargs, shape, "string"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=sweep(100), deadline=None)
 @given(case=text_cases())
 def test_text_vectorization_matches_keras(real_keras, case):
     same(real_keras, *case)
@@ -380,7 +380,7 @@ def test_adapt_of_lookups_is_unsupported():
 
 
 # ---------------------------------------------------------------------------- audio
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(fft=st.sampled_from([64, 128, 256]), stride=st.integers(1, 200), length=st.one_of(st.none(), st.integers(16, 300)),
        bins=st.integers(1, 64), samples=st.one_of(st.none(), st.integers(1, 5000)), rank=st.integers(0, 2))
 def test_mel_spectrogram_matches_keras(real_keras, fft, stride, length, bins, samples, rank):

@@ -5,7 +5,7 @@ import warnings
 
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_layer, assert_same_summary, record_coverage
+from tests.helpers import assert_same_layer, assert_same_summary, record_coverage, sweep
 
 RECURRENT = ["SimpleRNN", "LSTM", "GRU"]
 CELLS = {"SimpleRNN": "SimpleRNNCell", "LSTM": "LSTMCell", "GRU": "GRUCell"}
@@ -99,14 +99,14 @@ sequence_shape = st.one_of(
 
 
 # ---------------------------------------------------------------------------- SimpleRNN / LSTM / GRU
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(cls=st.sampled_from(RECURRENT), data=st.data(), shape=sequence_shape)
 def test_recurrent_layers_match_keras(real_keras, cls, data, shape):
     kwargs = data.draw(rnn_kwargs(cls))
     assert_same_layer(real_keras, cls, kwargs, shape)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=sweep(30), deadline=None)
 @given(cls=st.sampled_from(RECURRENT), units=st.integers(1, 8), t=st.integers(1, 6), f=st.integers(1, 6),
        batch=st.one_of(st.none(), st.integers(1, 4)), return_state=st.booleans(),
        return_sequences=st.booleans())
@@ -118,7 +118,7 @@ def test_stateful_needs_a_batch_size(real_keras, cls, units, t, f, batch, return
     assert_same_built(real_keras, make, (t, f), batch_size=batch)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=sweep(30), deadline=None)
 @given(cls=st.sampled_from(RECURRENT), units=st.integers(1, 8), t=st.one_of(st.none(), st.integers(1, 6)),
        f=st.integers(1, 6), return_state=st.booleans())
 def test_initial_state_argument(real_keras, cls, units, t, f, return_state):
@@ -152,7 +152,7 @@ def cell_specs(draw):
     return cls, draw(st.integers(1, 10)), draw(st.booleans()), extra
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=sweep(40), deadline=None)
 @given(specs=st.lists(cell_specs(), min_size=1, max_size=3), as_list=st.booleans(),
        return_sequences=st.booleans(), return_state=st.booleans(), go_backwards=st.booleans(),
        shape=st.one_of(st.tuples(st.one_of(st.none(), st.integers(1, 9)), st.integers(1, 9)),
@@ -168,7 +168,7 @@ def test_rnn_with_cells_matches_keras(real_keras, specs, as_list, return_sequenc
     assert_same_built(real_keras, make, shape)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=sweep(20), deadline=None)
 @given(specs=st.lists(cell_specs(), min_size=1, max_size=3), shape=st.tuples(st.integers(1, 9), st.integers(1, 9)))
 def test_stacked_rnn_cells_matches_keras(real_keras, specs, shape):
     def make(k):
@@ -179,7 +179,7 @@ def test_stacked_rnn_cells_matches_keras(real_keras, specs, shape):
 
 
 # ---------------------------------------------------------------------------- Bidirectional
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=sweep(40), deadline=None)
 @given(cls=st.sampled_from(RECURRENT + ["RNN"]), units=st.integers(1, 12),
        merge_mode=st.sampled_from(["concat", "sum", "mul", "ave", None]),
        return_sequences=st.booleans(), return_state=st.booleans(), use_bias=st.booleans(),
@@ -243,7 +243,7 @@ INNER = [
 ]
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=sweep(50), deadline=None)
 @given(index=st.integers(0, len(INNER) - 1), n=st.integers(1, 8),
        t=st.one_of(st.none(), st.integers(1, 10)), data=st.data(), rank2=st.integers(0, 12))
 def test_time_distributed_matches_keras(real_keras, index, n, t, data, rank2):
@@ -379,7 +379,7 @@ def conv_lstm_cases(draw):
     return f"ConvLSTM{rank}D", kwargs, shape
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(case=conv_lstm_cases())
 def test_conv_lstm_matches_keras(real_keras, case):
     cls, kwargs, shape = case

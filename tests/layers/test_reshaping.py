@@ -4,13 +4,13 @@ UpSampling) against real Keras."""
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_layer, assert_same_summary
+from tests.helpers import assert_same_layer, assert_same_summary, sweep
 
 SIZE = st.one_of(st.none(), st.integers(1, 12))
 DATA_FORMATS = [None, "channels_last", "channels_first", "CHANNELS_FIRST"]
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=sweep(50), deadline=None)
 @given(shape=st.lists(st.one_of(st.none(), st.integers(1, 300)), min_size=0, max_size=4))
 def test_flatten_matches_keras(real_keras, shape):
     assert_same_layer(real_keras, "Flatten", {}, tuple(shape))
@@ -44,7 +44,7 @@ def reshape_cases(draw):
     return {"target_shape": tuple(target) if draw(st.booleans()) else target}, tuple(shape)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=sweep(100), deadline=None)
 @given(case=reshape_cases())
 def test_reshape_matches_keras(real_keras, case):
     kwargs, shape = case
@@ -71,7 +71,7 @@ def test_reshape_edges_match_keras(real_keras):
 
 
 # ------------------------------------------------------------------ Permute, RepeatVector
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=sweep(60), deadline=None)
 @given(shape=st.lists(SIZE, min_size=1, max_size=4), data=st.data())
 def test_permute_matches_keras(real_keras, shape, data):
     dims = data.draw(st.permutations(list(range(1, len(shape) + 1))))
@@ -80,7 +80,7 @@ def test_permute_matches_keras(real_keras, shape, data):
     assert_same_layer(real_keras, "Permute", {"dims": tuple(dims)}, tuple(shape))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=sweep(50), deadline=None)
 @given(n=st.one_of(st.integers(1, 9), st.integers(1, 9), st.sampled_from([0, -1, 2.0, True, "3"])),
        shape=st.one_of(st.tuples(SIZE), st.tuples(SIZE), st.tuples(SIZE), st.lists(SIZE, max_size=3)))
 def test_repeat_vector_matches_keras(real_keras, n, shape):
@@ -146,7 +146,7 @@ def spatial_cases(draw, family, rank):
 
 @pytest.mark.parametrize("family", ["Cropping", "ZeroPadding", "UpSampling"])
 @pytest.mark.parametrize("rank", [1, 2, 3])
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=sweep(50), deadline=None)
 @given(data=st.data())
 def test_spatial_reshaping_matches_keras(real_keras, family, rank, data):
     class_name, kwargs, shape = data.draw(spatial_cases(family, rank))

@@ -14,6 +14,8 @@ state is not a weight of the layer.
 
 from __future__ import annotations
 
+import math
+
 import numbers
 
 from ..core.args import standardize_data_format
@@ -817,6 +819,13 @@ class Normalization(DataLayer):
                 )
         self._build_input_shape = input_shape
         self._mean_and_var_shape = tuple(input_shape[d] for d in self._keep_axis)
+        broadcast = [input_shape[d] if d in self._keep_axis else 1 for d in range(ndim)]
+        if math.prod(self._mean_and_var_shape) != math.prod(broadcast):
+            # A repeated axis: Keras fails reshaping the statistics to the broadcast shape.
+            raise ValueError(
+                f"`axis` repeats an axis ({self.axis} on ndim={ndim}): the statistics of shape "
+                f"{self._mean_and_var_shape} cannot be reshaped to the broadcast shape {tuple(broadcast)}"
+            )
         if self.input_mean is None:
             self.adapt_mean = self.add_weight(name="mean", shape=self._mean_and_var_shape, trainable=False)
             self.adapt_variance = self.add_weight(name="variance", shape=self._mean_and_var_shape, trainable=False)
