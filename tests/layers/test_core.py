@@ -312,3 +312,16 @@ def test_embedding_and_einsum_explanations():
     explanation = einsum.explain()
     assert explanation.params[0].formula == "16 × 4 × 8 + 4 × 8"
     assert explanation.shape[0].value == tuple(einsum.output.shape) == (None, None, 4, 8)  # Keras keeps None
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"units": 6, "lora_rank": 2},
+    {"units": 6, "lora_rank": 3, "use_bias": False},
+    {"units": 6, "lora_rank": 2, "kernel_constraint": "non_neg"},
+])
+def test_dense_lora_matches_keras(real_keras, kwargs):
+    """LoRA freezes the kernel and adds float32 lora_kernel_a/_b: Keras' weights and counts."""
+    assert_same_layer(real_keras, "Dense", kwargs, (5, 10))
+    if "kernel_constraint" not in kwargs:
+        assert_same_summary(real_keras, lambda keras: keras.Sequential(
+            [keras.Input((10,)), keras.layers.Dense(**kwargs)]), show_trainable=True)

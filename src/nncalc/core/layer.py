@@ -236,6 +236,23 @@ class Layer:
             weight.trainable = False
         return weight
 
+    def add_lora_weights(self, base: Weight, rank: int, a_shape: tuple, b_shape: tuple,
+                         constraint, constraint_arg: str, what: str) -> None:
+        """Keras' ``enable_lora``: freeze ``base``, add float32 ``lora_<name>_a`` / ``_b``.
+
+        Params grow by a_shape + b_shape scalars (e.g. Dense: d_in × r + r × units).
+        """
+        if constraint:
+            raise ValueError(
+                f"Lora is incompatible with {what} constraints. In order to enable lora on this "
+                f"layer, remove the `{constraint_arg}` argument."
+            )
+        for suffix, shape in (("a", a_shape), ("b", b_shape)):
+            name = f"lora_{base.name}_{suffix}"
+            setattr(self, name, self.add_weight(name=name, shape=shape, dtype="float32"))
+        base.trainable = False
+        self.lora_enabled = True
+
     @property
     def trainable(self) -> bool:
         return self._trainable

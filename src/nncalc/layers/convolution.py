@@ -183,16 +183,8 @@ class BaseConv(_SlidingConv):
             self._enable_lora(self.lora_rank)
 
     def _enable_lora(self, rank):
-        if self.kernel_constraint:
-            raise ValueError(
-                "Lora is incompatible with kernel constraints. In order to enable lora on this "
-                "layer, remove the `kernel_constraint` argument."
-            )
-        self.lora_kernel_a = self.add_weight(name="lora_kernel_a", shape=self.kernel.shape[:-1] + (rank,),
-                                             dtype="float32")
-        self.lora_kernel_b = self.add_weight(name="lora_kernel_b", shape=(rank, self.filters), dtype="float32")
-        self.kernel.trainable = False
-        self.lora_enabled = True
+        self.add_lora_weights(self.kernel, rank, self.kernel.shape[:-1] + (rank,), (rank, self.filters),
+                              self.kernel_constraint, "kernel_constraint", "kernel")
 
     weight_names_zh = {"kernel": "卷积核", "bias": "偏置",
                        "lora_kernel_a": "LoRA 低秩矩阵", "lora_kernel_b": "LoRA 低秩矩阵"}

@@ -125,6 +125,9 @@ class Dense(Layer):
         self.units = units
         self.activation = activation_name(activation)
         self.use_bias = use_bias
+        self.kernel_constraint = kernel_constraint
+        self.lora_rank = lora_rank
+        self.lora_enabled = False
         self.input_spec = InputSpec(min_ndim=2)
 
     def build(self, input_shape):
@@ -132,17 +135,24 @@ class Dense(Layer):
         self.bias = self.add_weight(name="bias", shape=(self.units,)) if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_shape[-1]})
         self.built = True
+        if self.lora_rank:  # LoRA: kernel frozen, lora_kernel_a (d_in, r) and lora_kernel_b (r, units)
+            self.add_lora_weights(self.kernel, self.lora_rank, (input_shape[-1], self.lora_rank),
+                                  (self.lora_rank, self.units), self.kernel_constraint,
+                                  "kernel_constraint", "kernel")
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def param_formula(self):
         d_in = self.kernel.shape[0]
-        if self.use_bias:
-            return f"({num(d_in)} + 1) × {num(self.units)}"
-        return f"{num(d_in)} × {num(self.units)}"
+        formula = f"({num(d_in)} + 1) × {num(self.units)}" if self.use_bias else f"{num(d_in)} × {num(self.units)}"
+        if self.lora_enabled:
+            r = self.lora_rank
+            formula += f" + {num(d_in)} × {num(r)} + {num(r)} × {num(self.units)}"
+        return formula
 
-    weight_names_zh = {"kernel": "权重矩阵", "bias": "偏置"}
+    weight_names_zh = {"kernel": "权重矩阵", "bias": "偏置",
+                       "lora_kernel_a": "LoRA 低秩矩阵", "lora_kernel_b": "LoRA 低秩矩阵"}
 
     def param_rule(self):
         if self.use_bias:
@@ -258,15 +268,8 @@ class Embedding(Layer):
             self._enable_lora(self.lora_rank)
 
     def _enable_lora(self, rank):
-        if self.embeddings_constraint:
-            raise ValueError(
-                "Lora is incompatible with embedding constraints. In order to enable lora on this "
-                "layer, remove the `embeddings_constraint` argument."
-            )
-        self.add_weight(name="lora_embeddings_a", shape=(self.input_dim, rank), dtype="float32")
-        self.add_weight(name="lora_embeddings_b", shape=(rank, self.output_dim), dtype="float32")
-        self.embeddings.trainable = False
-        self.lora_enabled = True
+        self.add_lora_weights(self.embeddings, rank, (self.input_dim, rank), (rank, self.output_dim),
+                              self.embeddings_constraint, "embeddings_constraint", "embedding")
 
     def compute_output_shape(self, input_shape):
         return (*input_shape, self.output_dim)
