@@ -63,7 +63,7 @@ def table(counts) -> str:
     supported_count = 0
     for cls in sorted(by_class):
         aliases = sorted(n for n in by_class[cls] if n != cls)
-        ours = EXPORTS.get(cls)
+        ours = next((EXPORTS[n] for n in [cls] + aliases if n in EXPORTS), None)
         supported = isinstance(ours, type) and not getattr(ours, "refused", False)
         supported_count += supported
         label = f"`{cls}`" + (f" ({', '.join(aliases)})" if aliases else "")
