@@ -20,19 +20,20 @@ def models_in(namespace: dict) -> list[Model]:
     return models
 
 
-def run_for_summaries(path: str, argv=None, quiet: bool = True):
-    """Run a script; return (summaries it printed, models left in its globals)."""
+def run_for_summaries(path: str, argv=None, style: str = "none", stdout=None):
+    """Run a script with fresh names; return (summaries it printed, models left in its globals).
+
+    ``style`` is how its ``summary()`` calls print ("keras3", "keras2", "tf_keras" or
+    "none"); ``stdout``, if given, receives what the script itself prints.
+    """
     from . import session
     from .core.naming import reset_uids
     from .script import run_script
 
     session.reset()
     reset_uids()
-    if quiet:
-        session.style = "none"
-        with contextlib.redirect_stdout(io.StringIO()):
-            namespace = run_script(path, argv)
-    else:
+    session.style = style
+    with contextlib.redirect_stdout(stdout) if stdout is not None else contextlib.nullcontext():
         namespace = run_script(path, argv)
     return list(session.summaries), models_in(namespace)
 
@@ -46,7 +47,7 @@ def summarize(model_or_path, expand_nested: bool = False) -> Summary:
 
         return Summary([summarize_model(load_model(os.fspath(model_or_path)), expand_nested=expand_nested)])
     if isinstance(model_or_path, (str, os.PathLike)):
-        summaries, models = run_for_summaries(os.fspath(model_or_path))
+        summaries, models = run_for_summaries(os.fspath(model_or_path), stdout=io.StringIO())
         if not summaries:
             summaries = [summarize_model(m, expand_nested=expand_nested) for m in models]
         return Summary(summaries)

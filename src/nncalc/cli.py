@@ -13,7 +13,6 @@ a bug in nncalc says so and exits with 3 (``--debug`` shows the traceback).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 import traceback
@@ -76,27 +75,22 @@ def _list_layers() -> int:
 
 def _summarize_script(args) -> int:
     from . import session
-    from .api import models_in
-    from .core.naming import reset_uids
-    from .script import run_script
+    from .api import run_for_summaries
     from .summary import Summary, summarize_model
 
-    session.reset()
-    reset_uids()
     text = args.format == "text"
-    session.style = args.style if text else "none"
-    if not args.file.endswith(".py"):
+    if args.file.endswith(".py"):
+        summaries, models = run_for_summaries(args.file, args.script_args,
+                                              style=args.style if text else "none",
+                                              stdout=None if text else sys.stderr)
+    else:
         from .io.files import load_model
 
-        namespace = {"model": load_model(args.file)}
-    elif text:
-        namespace = run_script(args.file, args.script_args)
-    else:
-        with contextlib.redirect_stdout(sys.stderr):
-            namespace = run_script(args.file, args.script_args)
-    summaries = list(session.summaries)
+        session.reset()
+        session.style = args.style if text else "none"
+        summaries, models = [], [load_model(args.file)]
     if not summaries:
-        for model in models_in(namespace):
+        for model in models:
             if text:
                 model.summary(line_length=args.line_length, show_trainable=args.show_trainable,
                               expand_nested=args.expand_nested)
