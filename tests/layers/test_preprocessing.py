@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tests.helpers import assert_same_layer, assert_same_summary, record_coverage, sweep
+from tests.helpers import assert_same_summary, record_coverage, sweep
 
 SIZE = st.one_of(st.none(), st.integers(1, 40))
 DATA_FORMAT = st.sampled_from([None, "channels_last", "channels_first"])

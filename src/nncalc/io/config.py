@@ -22,7 +22,6 @@ KERAS_TENSOR = "__keras_tensor__"
 
 def _layer_class(class_name: str, custom_objects: dict):
     from ..core.functional import Functional
-    from ..core.model import Model
     from ..core.sequential import Sequential
     from ..layers import LAYERS
 

@@ -6,7 +6,7 @@ TensorFlow (``tf.data``, ``tf.nn`` ...) is refused with a one-line error naming 
 
 from __future__ import annotations
 
-import nncalc.keras as keras
+import nncalc.keras as keras  # noqa: F401 (tf.keras)
 
 from ._unsupported import unsupported_attribute
 

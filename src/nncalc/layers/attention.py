@@ -27,12 +27,11 @@
 from __future__ import annotations
 
 import math
-import re
 
 from ..core.explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Step, Text, num, shape_text
 from ..core.layer import Layer
+from .core import einsum_shapes
 from ..core.naming import auto_name
-from ..errors import Unsupported
 
 
 # ---------------------------------------------------------------------- einsum projections
@@ -57,46 +56,9 @@ def _partial_output(output_rank: int, known_last_dims) -> list:
 
 
 def _einsum_shapes(equation: str, bias_axes, input_shape, partial_output):
-    """Kernel shape, bias shape (None without bias) and full output shape of an einsum projection.
-
-    Follows Keras' ``EinsumDense`` reading of an equation without ellipsis: the output
-    shape is the batch axis then ``partial_output``; input axes beyond the equation's
-    are appended to the output (and a 1 to the bias for each); a kernel axis takes its
-    size from the output if it appears there, else from the input.
-    """
-    match = re.fullmatch(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", equation)
-    if not match:
-        raise Unsupported(f"einsum equation {equation!r} is not modelled")
-    in_spec, kernel_spec, out_spec = match.groups()
-    input_shape = tuple(input_shape)
-    extra = len(input_shape) - len(in_spec)
-    output = [input_shape[0]] + list(partial_output)
-    if extra > 0:
-        output += list(input_shape[len(input_shape) - extra:])
-    in_pos = {c: i for i, c in enumerate(in_spec)}
-    out_pos = {c: i for i, c in enumerate(out_spec)}
-    for c in in_spec:
-        size = input_shape[in_pos[c]]
-        if c in out_pos and output[out_pos[c]] is not None and output[out_pos[c]] != size:
-            raise ValueError(
-                f"Input shape and output shape do not match at shared dimension '{c}'. "
-                f"Input shape is {size}, and output shape is {output[out_pos[c]]}."
-            )
-    kernel = []
-    for c in kernel_spec:
-        if c in out_pos:
-            kernel.append(output[out_pos[c]])
-        elif c in in_pos:
-            kernel.append(input_shape[in_pos[c]])
-        else:
-            raise ValueError(f"Weight dimension '{c}' did not have a match in either the input "
-                             f"spec '{in_spec}' or the output spec '{out_spec}'.")
-    bias = None
-    if bias_axes is not None:
-        sizes = {c: output[i] for i, c in enumerate(out_spec)}
-        first = min(out_spec.find(c) for c in bias_axes)
-        bias = [sizes[c] if c in bias_axes else 1 for c in out_spec[first:]]
-        bias += [1] * max(extra, 0)
+    """Kernel shape, bias shape (None without bias) and output shape of a projection: the
+    shapes Keras' ``EinsumDense`` derives (one rule, :func:`nncalc.layers.core.einsum_shapes`)."""
+    kernel, bias, output = einsum_shapes(equation, bias_axes, tuple(input_shape), partial_output)
     return tuple(kernel), (None if bias is None else tuple(bias)), tuple(output)
 
 

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import math
 
-import numbers
 
 from ..core.args import standardize_data_format
-from ..core.explain import OUTPUT_SHAPE, SAME_SHAPE, Step, Text, num, shape_text
+from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core.layer import Layer
 from ..errors import Unsupported
 
