@@ -490,16 +490,9 @@ class EinsumDense(Layer):
             self._enable_lora(self.lora_rank)
 
     def _enable_lora(self, rank):
-        if self.kernel_constraint:
-            raise ValueError(
-                "Lora is incompatible with kernel constraints. In order to enable lora on this "
-                "layer, remove the `kernel_constraint` argument."
-            )
         shape = self.kernel.shape
-        self.add_weight(name="lora_kernel_a", shape=shape[:-1] + (rank,), dtype="float32")
-        self.add_weight(name="lora_kernel_b", shape=(rank, shape[-1]), dtype="float32")
-        self.kernel.trainable = False
-        self.lora_enabled = True
+        self.add_lora_weights(self.kernel, rank, shape[:-1] + (rank,), (rank, shape[-1]),
+                              self.kernel_constraint, "kernel_constraint", "kernel")
 
     def compute_output_shape(self, input_shape):
         return tuple(self._shapes(input_shape)[2])
