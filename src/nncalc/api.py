@@ -20,7 +20,7 @@ def models_in(namespace: dict) -> list[Model]:
     return models
 
 
-def run_for_summaries(path: str, argv=None, style: str = "none", stdout=None):
+def run_for_summaries(path: str, argv=None, style: str = "none", stdout=None, analysis=None):
     """Run a script with fresh names; return (summaries it printed, models left in its globals).
 
     ``style`` is how its ``summary()`` calls print ("keras3", "keras2", "tf_keras" or
@@ -33,6 +33,8 @@ def run_for_summaries(path: str, argv=None, style: str = "none", stdout=None):
     session.reset()
     reset_uids()
     session.style = style
+    if analysis is not None:
+        session.analysis = analysis
     with contextlib.redirect_stdout(stdout) if stdout is not None else contextlib.nullcontext():
         namespace = run_script(path, argv)
     return list(session.summaries), models_in(namespace)

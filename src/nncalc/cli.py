@@ -18,6 +18,19 @@ import sys
 import traceback
 
 FORMATS = ("text", "json", "markdown", "csv", "html")
+# Kept here (not imported) so that argument parsing imports nothing heavy.
+OPTIMIZER_CHOICES = ("sgd", "sgd-momentum", "rmsprop", "adam", "adamw", "adafactor", "adagrad",
+                     "adadelta", "adamax", "nadam", "ftrl", "lion")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 
@@ -48,6 +61,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help="add a Trainable column, for models the script does not summarize itself")
         cmd.add_argument("--expand-nested", action="store_true",
                          help="show nested models' layers, for models the script does not summarize itself")
+        extra = cmd.add_argument_group("nncalc's own figures (columns to the right of Keras' table)")
+        extra.add_argument("--flops", action="store_true",
+                           help="MACs and FLOPs per layer and in total, per sample (see README)")
+        extra.add_argument("--memory", action="store_true",
+                           help="activation bytes per layer; weights, inference and training memory")
+        extra.add_argument("--receptive-field", action="store_true",
+                           help="receptive field size, stride and start per spatial axis")
+        extra.add_argument("--batch-size", type=_positive_int, default=32,
+                           help="batch size of the memory estimates (default: 32, as Keras' fit)")
+        extra.add_argument("--optimizer", choices=OPTIMIZER_CHOICES, default="adam",
+                           help="optimizer of the training memory estimate (default: adam)")
         cmd.add_argument("--debug", action="store_true", help="show tracebacks")
         return cmd
 
@@ -73,21 +97,30 @@ def _list_layers() -> int:
     return 0
 
 
+def _analysis_options(args):
+    from .analysis import AnalysisOptions
+
+    return AnalysisOptions(flops=args.flops, memory=args.memory, receptive_field=args.receptive_field,
+                           batch_size=args.batch_size, optimizer=args.optimizer)
+
+
 def _summarize_script(args) -> int:
     from . import session
     from .api import run_for_summaries
     from .summary import Summary, summarize_model
 
     text = args.format == "text"
+    analysis = _analysis_options(args)
     if args.file.endswith(".py"):
         summaries, models = run_for_summaries(args.file, args.script_args,
                                               style=args.style if text else "none",
-                                              stdout=None if text else sys.stderr)
+                                              stdout=None if text else sys.stderr, analysis=analysis)
     else:
         from .io.files import load_model
 
         session.reset()
         session.style = args.style if text else "none"
+        session.analysis = analysis
         summaries, models = [], [load_model(args.file)]
     if not summaries:
         for model in models:

@@ -117,9 +117,26 @@ class Lion(Optimizer):
         return ["momentum"]
 
 
+class Adafactor(Optimizer):
+    """Factored second moments: for a weight of rank ≥ 2, a row vector (shape[:-1]) and a
+    column vector (shape[:-2] + shape[-1:]); for rank < 2, two int32 placeholder scalars.
+    Every weight also gets a ``velocity`` of its own shape (Keras' ``adafactor.py``)."""
+
+    def build(self, trainable_weights) -> None:
+        super().build([])
+        for w in trainable_weights:
+            base = w.path.replace("/", "_")
+            if len(w.shape) < 2:
+                self.variables += [Weight(w.name, (), "int32", False, w.name) for _ in range(2)]
+            else:
+                self.variables += [Weight(w.name, tuple(w.shape[:-1]), w.dtype, False, w.name),
+                                   Weight(w.name, tuple(w.shape[:-2]) + (w.shape[-1],), w.dtype, False, w.name)]
+            self.variables.append(Weight(f"{base}_velocity", w.shape, w.dtype, False, f"{base}_velocity"))
+
+
 BY_NAME = {
     "sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad,
-    "adadelta": Adadelta, "adamax": Adamax, "nadam": Nadam, "ftrl": Ftrl, "lion": Lion,
+    "adadelta": Adadelta, "adafactor": Adafactor, "adamax": Adamax, "nadam": Nadam, "ftrl": Ftrl, "lion": Lion,
 }
 
 

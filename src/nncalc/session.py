@@ -7,10 +7,12 @@ can add explanations or other formats after the script has run.
 
 from __future__ import annotations
 
+from .analysis import AnalysisOptions
 from .summary import ModelSummary
 
 style = "keras3"  # "keras3" | "keras2" | "tf_keras" | "none" (record only)
 summaries: list[ModelSummary] = []
+analysis = AnalysisOptions()  # nncalc's own figures (FLOPs, memory, receptive field) to add
 
 
 def record_summary(summary: ModelSummary) -> None:
@@ -19,6 +21,7 @@ def record_summary(summary: ModelSummary) -> None:
 
 def reset() -> None:
     """Forget recorded summaries and restore defaults (naming counters are reset separately)."""
-    global style
+    global style, analysis
     style = "keras3"
+    analysis = AnalysisOptions()
     summaries.clear()

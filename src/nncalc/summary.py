@@ -42,6 +42,10 @@ class LayerRow:
     # Output shapes of every call of the layer (one list of shapes per call), for
     # renderers that, like tf.keras 2, print "multiple" when calls disagree.
     call_output_shapes: list = field(default_factory=list)
+    # What nncalc adds (None unless asked for, see nncalc.analysis.AnalysisOptions):
+    cost: object = None  # nncalc.core.cost.Cost of the row's calls in this model, per sample
+    activation_bytes: Optional[float] = None  # bytes of the row's outputs, per sample
+    receptive_field: object = None  # per spatial axis (size, stride, start), or None
 
 
 @dataclass
@@ -59,6 +63,7 @@ class ModelSummary:
     non_trainable_bytes: float
     optimizer_params: Optional[int] = None  # None until the optimizer is built (first fit)
     optimizer_bytes: float = 0.0
+    analysis: object = None  # nncalc.analysis.ModelAnalysis when FLOPs/memory/RF were asked for
 
     @property
     def total_bytes(self) -> float:
@@ -152,7 +157,36 @@ def _connections(layer: Layer, relevant: set[int]) -> list[tuple[str, int, int]]
     return result
 
 
-def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int]) -> list[LayerRow]:
+def _graph_node_ids(model) -> set[int]:
+    from .core.functional import Functional
+
+    graph = model if isinstance(model, Functional) else getattr(model, "_functional", None)
+    if graph is None:
+        return set()
+    return {id(n) for nodes in graph._nodes_by_depth.values() for n in nodes}
+
+
+def _row_calls(layer: Layer, graph_ids: set[int]) -> list:
+    """The calls of ``layer`` that belong to the model being summarized (else its last call)."""
+    calls = [n for n in layer._inbound_nodes if id(n) in graph_ids]
+    return calls or layer._inbound_nodes[-1:]
+
+
+def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options) -> None:
+    from .analysis.memory import tensor_bytes
+    from .core.cost import total_cost
+
+    calls = _row_calls(layer, graph_ids)
+    if options.flops:
+        costs = [layer.node_cost(n) for n in calls]
+        row.cost = costs[0] if len(costs) == 1 else total_cost(costs)
+    if options.memory and calls:
+        sizes = [tensor_bytes(t) for n in calls for t in n.output_tensors]
+        row.activation_bytes = None if any(b is None for b in sizes) else sum(sizes)
+
+
+def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int], options=None,
+          graph_ids: set[int] = frozenset()) -> list[LayerRow]:
     trainable_count = sum(w.size for w in layer.trainable_weights)
     non_trainable_count = sum(w.size for w in layer.non_trainable_weights)
     row = LayerRow(
@@ -170,18 +204,27 @@ def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int]) -> 
         explanation=layer.explain(),
         call_output_shapes=[[t.shape for t in node.output_tensors] for node in layer._inbound_nodes],
     )
+    if options is not None and options.any:
+        _add_analysis(row, layer, graph_ids, options)
     rows = [row]
     sublayers = getattr(layer, "layers", None) if expand_nested else None
     if sublayers:
+        inner_ids = _graph_node_ids(layer)
         for sub in sublayers:
-            rows.extend(_rows(sub, depth + 1, expand_nested, relevant))
+            rows.extend(_rows(sub, depth + 1, expand_nested, relevant, options, inner_ids))
     return rows
 
 
-def summarize_model(model, expand_nested: bool = False, layer_range=None) -> ModelSummary:
-    """The plain-data summary of one built (or partly built) model."""
+def summarize_model(model, expand_nested: bool = False, layer_range=None, analysis=None) -> ModelSummary:
+    """The plain-data summary of one built (or partly built) model.
+
+    ``analysis`` (:class:`nncalc.analysis.AnalysisOptions`, default: the session's)
+    says which of nncalc's own figures to add: FLOPs, memory, receptive fields.
+    """
+    from . import session
     from .core.functional import Functional
 
+    options = analysis if analysis is not None else session.analysis
     sequential_like = is_sequential_like(model)
     layers = model._operations if isinstance(model, Functional) else model.layers
     graph = model if isinstance(model, Functional) else getattr(model, "_functional", None)
@@ -191,14 +234,14 @@ def summarize_model(model, expand_nested: bool = False, layer_range=None) -> Mod
     start, stop = model._layer_range_bounds(layers, layer_range)
     rows = []
     for layer in layers[start:stop]:
-        rows.extend(_rows(layer, 0, expand_nested, relevant))
+        rows.extend(_rows(layer, 0, expand_nested, relevant, options, relevant))
     trainable, trainable_bytes = _unique_size(model.trainable_weights)
     non_trainable, non_trainable_bytes = _unique_size(model.non_trainable_weights)
     optimizer = getattr(model, "optimizer", None)
     optimizer_params, optimizer_bytes = None, 0.0
     if model.compiled and optimizer is not None and optimizer.built:
         optimizer_params, optimizer_bytes = _unique_size(optimizer.variables)
-    return ModelSummary(
+    summary = ModelSummary(
         name=model.name,
         class_name=type(model).__name__,
         sequential_like=sequential_like,
@@ -211,6 +254,11 @@ def summarize_model(model, expand_nested: bool = False, layer_range=None) -> Mod
         optimizer_params=optimizer_params,
         optimizer_bytes=optimizer_bytes,
     )
+    if options is not None and options.any:
+        from .analysis import analyse_model
+
+        summary.analysis = analyse_model(model, options)
+    return summary
 
 
 def output_shape_json(shape):

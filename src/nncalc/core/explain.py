@@ -39,9 +39,9 @@ def say(label: Optional[Label], lang: str) -> str:
 class Step:
     """One derived figure: ``label: formula = value`` plus, optionally, the rule in words."""
 
-    topic: str  # "params" | "weight" | "shape"
+    topic: str  # "params" | "weight" | "shape" | "macs" | "flops" | "cost_term" | "cost" | ...
     label: Label
-    formula: str
+    formula: Label  # plain math, or a Text when it has words (``128 × 128 output positions``)
     value: object
     rule: Optional[Label] = None
 

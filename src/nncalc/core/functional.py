@@ -206,6 +206,13 @@ class Functional(Model):
                     known[id(tensor)] = shape
         return map_tensors(lambda t: known[id(t)], self._outputs_struct)
 
+    def node_cost(self, node):
+        """A nested model's cost: the sum of its own graph's calls (shapes as it was built)."""
+        from .cost import total_cost
+
+        nodes = [n for depth in sorted(self._nodes_by_depth, reverse=True) for n in self._nodes_by_depth[depth]]
+        return total_cost((n.operation.node_cost(n) for n in nodes), (n.operation.name for n in nodes))
+
 
 def flatten_shapes(structure) -> list[tuple]:
     """A nested list/dict of shapes -> a flat list of shape tuples (dicts by sorted key)."""

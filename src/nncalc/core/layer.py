@@ -20,6 +20,7 @@ from typing import Optional
 
 from ..errors import LayerError, NncalcError, Unsupported
 from .dtypes import DTYPE_BITS, get_policy
+from .cost import Cost, free, not_modelled
 from .explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Explanation, Step, Text, num, shape_text
 from .naming import auto_name
 from .node import Node
@@ -473,6 +474,32 @@ class Layer:
                 shape_kwargs = map_tensors(lambda t: t.shape, node.call_kwargs)
                 shape_steps = self.explain_for_call(*shape_args, **shape_kwargs)
         return Explanation(params=self.explain_params(), shape=shape_steps)
+
+    # ----------------------------------------------------------- cost
+    def compute_cost(self, input_shape, output_shape) -> Cost:
+        """MACs and FLOPs of one call, per sample (convention: :mod:`nncalc.core.cost`).
+
+        Every layer kind states its own; the default says the layer is not modelled,
+        so that no figure is ever a silent 0.
+        """
+        return not_modelled(type(self).__name__)
+
+    def cost_for_call(self, output_shape, input_shape, *args, **kwargs) -> Cost:
+        """Cost for a call's argument shapes; default: ``compute_cost(first argument, outputs)``.
+
+        A layer taking several tensors (attention's query/value/key) overrides this.
+        """
+        return self.compute_cost(input_shape, output_shape)
+
+    def node_cost(self, node: Node) -> Cost:
+        """The cost of one recorded call of this layer (an input node computes nothing)."""
+        if node.is_input:
+            return free()
+        shape_args = map_tensors(lambda t: t.shape, node.call_args)
+        shape_kwargs = map_tensors(lambda t: t.shape, node.call_kwargs)
+        shapes = [t.shape for t in node.output_tensors]
+        output_shape = shapes[0] if len(shapes) == 1 else shapes
+        return self.cost_for_call(output_shape, *shape_args, **shape_kwargs)
 
     # ----------------------------------------------------------- misc
     def get_config(self) -> dict:

@@ -129,6 +129,15 @@ class Sequential(Model):
             input_shape = layer.compute_output_shape(input_shape)
         return input_shape
 
+    def node_cost(self, node):
+        """A nested Sequential's cost: the sum of its layers' calls."""
+        if self._functional is not None:
+            return self._functional.node_cost(node)
+        from .cost import total_cost
+
+        called = [layer for layer in self.layers if layer._inbound_nodes]
+        return total_cost((l.node_cost(l._inbound_nodes[-1]) for l in called), (l.name for l in called))
+
     def _check_input_spec(self, inputs) -> None:
         if self._functional is not None:
             self._functional._check_input_spec(inputs)

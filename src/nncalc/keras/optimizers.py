@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..optimizers import (SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam,
+from ..optimizers import (SGD, Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam,
                           Optimizer, RMSprop, get)
 from ._unsupported import unsupported_attribute
 
@@ -11,5 +11,5 @@ def __getattr__(name: str):
     return unsupported_attribute("keras.optimizers", name)
 
 
-__all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "Ftrl", "Lion", "Nadam",
+__all__ = ["SGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "Adamax", "AdamW", "Ftrl", "Lion", "Nadam",
            "Optimizer", "RMSprop", "get"]

@@ -21,7 +21,10 @@ The other kinds (as in ``keras/src/layers/convolutional``):
 
 from __future__ import annotations
 
+import math
 
+from ..core import cost
+from ..core.cost import POSITIONS, factor
 from ..core.args import activation_name, standardize_data_format, standardize_padding, standardize_tuple
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
@@ -111,6 +114,11 @@ class _SlidingConv(Layer):
             return (input_shape[0],) + spatial + (channels,)
         return (input_shape[0], channels) + spatial
 
+    def _output_positions(self, output_shape):
+        """The spatial axes of the output as a cost factor: ``(126 × 126) output positions``."""
+        spatial = output_shape[1:-1] if self.data_format == "channels_last" else output_shape[2:]
+        return factor(tuple(spatial), POSITIONS)
+
     def _channels_step(self, input_shape) -> Step:
         return Step("shape", Text("channels", "通道数"), "filters", self.filters, self.CHANNELS_RULE)
 
@@ -185,6 +193,23 @@ class BaseConv(_SlidingConv):
     def _enable_lora(self, rank):
         self.add_lora_weights(self.kernel, rank, self.kernel.shape[:-1] + (rank,), (rank, self.filters),
                               self.kernel_constraint, "kernel_constraint", "kernel")
+
+    def compute_cost(self, input_shape, output_shape):
+        """MACs = output positions × (kernel size × input channels / groups) × filters;
+        FLOPs = 2 × MACs + a bias add and the activation per output element.
+        With LoRA, the kernel is first formed as kernel + (alpha / r) · A · B."""
+        terms = [cost.macs(Text("kernel products", "卷积乘法"), self._output_positions(output_shape),
+                           factor(self.kernel.shape[:-1], Text("per filter", "每个卷积核")),
+                           factor(self.filters, Text("filters", "个卷积核")))]
+        if self.lora_enabled:
+            per_filter = math.prod(self.kernel.shape[:-1])
+            terms.append(cost.macs(Text("LoRA A · B", "LoRA A · B"),
+                                   factor((per_filter, self.lora_rank, self.filters))))
+            terms.append(cost.flops(Text("LoRA scale and add", "LoRA 缩放并相加"),
+                                    factor((per_filter, self.filters)), factor(2, Text("per kernel entry", "每个权重"))))
+        if self.use_bias:
+            terms.append(cost.flops(Text("bias add", "加偏置"), cost.elements(output_shape)))
+        return cost.Cost(terms + cost.activation_term(self.activation, output_shape))
 
     weight_names_zh = {"kernel": "卷积核", "bias": "偏置",
                        "lora_kernel_a": "LoRA 低秩矩阵", "lora_kernel_b": "LoRA 低秩矩阵"}

@@ -12,7 +12,9 @@ import inspect
 import re
 import warnings
 
+from ..core import cost
 from ..core.args import activation_name
+from ..core.cost import POSITIONS, factor
 from ..core.explain import OUTPUT_SHAPE, Step, Text, identity_shape_steps, num, shape_text
 from ..core.layer import InputSpec, Layer
 from ..core.node import Node
@@ -159,6 +161,23 @@ class Dense(Layer):
             return Text("(input features + 1) × units: one weight per input and one bias per unit",
                         "(输入特征数 + 1) × 神经元个数：每个神经元对每个输入有一个权重，另有一个偏置")
         return Text("input features × units (no bias)", "输入特征数 × 神经元个数（无偏置）")
+
+    def compute_cost(self, input_shape, output_shape):
+        """MACs = positions × d_in × units (positions: every axis between batch and last);
+        FLOPs = 2 × MACs + a bias add and the activation per output element.
+        With LoRA, Keras first forms kernel + (alpha / r) · A · B: d_in × r × units MACs more."""
+        d_in = input_shape[-1]
+        positions = [factor(tuple(input_shape[1:-1]), POSITIONS)] if len(input_shape) > 2 else []
+        terms = [cost.macs(Text("kernel products", "权重乘法"), *positions,
+                           factor(d_in, Text("inputs", "个输入")), factor(self.units, Text("units", "个神经元")))]
+        if self.lora_enabled:
+            r = self.lora_rank
+            terms.append(cost.macs(Text("LoRA A · B", "LoRA A · B"), factor((d_in, r, self.units))))
+            terms.append(cost.flops(Text("LoRA scale and add", "LoRA 缩放并相加"), factor((d_in, self.units)),
+                                    factor(2, Text("per kernel entry", "每个权重"))))
+        if self.use_bias:
+            terms.append(cost.flops(Text("bias add", "加偏置"), cost.elements(output_shape)))
+        return cost.Cost(terms + cost.activation_term(self.activation, output_shape))
 
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)

@@ -38,8 +38,11 @@ def value_text(value) -> str:
 def step_line(step: Step, lang: str) -> str:
     """``label: formula = value  (rule)``; the ``= value`` is dropped when the formula is the value."""
     value = value_text(step.value)
-    text = f"{say(step.label, lang)}: {step.formula}"
-    if step.formula != value and not step.formula.endswith(f"→ {value}"):
+    formula = say(step.formula, lang)
+    text = f"{say(step.label, lang)}: {formula}"
+    if step.value is None and step.topic == "cost":
+        pass  # an unknown cost: the rule says why
+    elif formula != value and not formula.endswith(f"→ {value}"):
         text += f" = {value}"
     if step.rule is not None:
         text += f"  ({say(step.rule, lang)})"
@@ -56,7 +59,7 @@ def step_dict(step: Step, lang: str) -> dict:
     return {
         "topic": step.topic,
         "label": say(step.label, lang),
-        "formula": step.formula,
+        "formula": say(step.formula, lang),
         "value": value,
         "rule": say(step.rule, lang) if step.rule is not None else None,
     }

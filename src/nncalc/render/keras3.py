@@ -49,7 +49,7 @@ def format_shape_markup(shape) -> str:
     return str([one(s) for s in shape]).replace("'", "")
 
 
-def _column_layout(summary: ModelSummary, line_length, positions, show_trainable):
+def _column_layout(summary: ModelSummary, line_length, positions, show_trainable, extra=()):
     if summary.sequential_like:
         default_length = 88
         positions = positions or [0.45, 0.80, 1.0]
@@ -74,6 +74,11 @@ def _column_layout(summary: ModelSummary, line_length, positions, show_trainable
             raise ValueError("Insufficient console width to print summary.")
         widths.append(width)
         current += width
+    for column in extra:  # nncalc's own columns, to the right of Keras' (which stay as Keras draws them)
+        header.append(column.header)
+        alignment.append(column.justify)
+        widths.append(column.width)
+        line_length += column.width
     return line_length, header, alignment, widths
 
 
@@ -105,15 +110,21 @@ def _draw(console, summary: ModelSummary, line_length, positions, show_trainable
     import rich.table
     from rich.markup import escape
 
+    from .extras import extra_columns, footer_lines
+
+    extra = extra_columns(summary)
     line_length, header, alignment, widths = _column_layout(
-        summary, line_length, positions, show_trainable
+        summary, line_length, positions, show_trainable, extra
     )
+    if extra:
+        console.width = max(console.width, line_length)
     columns = [
         rich.table.Column(name, justify=alignment[i], width=widths[i]) for i, name in enumerate(header)
     ]
     table = rich.table.Table(*columns, width=line_length, show_lines=True)
     for row in summary.rows:
-        table.add_row(*_row_fields(row, summary.sequential_like, show_trainable))
+        fields = _row_fields(row, summary.sequential_like, show_trainable)
+        table.add_row(*fields, *(escape(column.cell(row)) for column in extra))
     console.print(bold_text(f'Model: "{escape(summary.name)}"'))
     console.print(table)
     totals = [
@@ -125,6 +136,8 @@ def _draw(console, summary: ModelSummary, line_length, positions, show_trainable
         totals.append((" Optimizer params: ", summary.optimizer_params, summary.optimizer_bytes))
     for label, count, size in totals:
         console.print(bold_text(label) + highlight_number(f"{count:,}") + f" ({readable_memory_size(size)})")
+    for label, value in footer_lines(summary):
+        console.print(bold_text(escape(f" {label}: ")) + escape(value), soft_wrap=True)
 
 
 def print_summary(summary: ModelSummary, line_length: Optional[int] = None, positions=None,

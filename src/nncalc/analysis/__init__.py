@@ -1,0 +1,61 @@
+"""What nncalc adds to Keras' summary: FLOPs and MACs, memory, receptive fields.
+
+Each analysis walks the model's graph once and asks each layer for its own figures
+(``Layer.compute_cost``, ``Layer.receptive_field``); the results are plain data on
+the summary (:class:`ModelAnalysis`), which renderers only format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass
+class AnalysisOptions:
+    """Which figures to compute, and for what training set-up."""
+
+    flops: bool = False
+    memory: bool = False
+    receptive_field: bool = False
+    batch_size: int = 32  # Keras' default for fit()
+    optimizer: str = "adam"
+
+    @property
+    def any(self) -> bool:
+        return self.flops or self.memory or self.receptive_field
+
+
+@dataclass
+class ModelAnalysis:
+    """The model-wide figures (the per-row ones live on each row)."""
+
+    options: AnalysisOptions
+    cost: object = None  # nncalc.core.cost.Cost: total MACs and FLOPs per sample
+    memory: object = None  # nncalc.analysis.memory.MemoryReport
+    receptive_field: Optional[list] = field(default=None)
+
+
+def graph_nodes(model) -> list:
+    """The model's calls in execution order (inputs first), for one pass over the graph."""
+    from ..core.functional import Functional
+
+    graph = model if isinstance(model, Functional) else getattr(model, "_functional", None)
+    if graph is not None:
+        return [n for depth in sorted(graph._nodes_by_depth, reverse=True) for n in graph._nodes_by_depth[depth]]
+    return [layer._inbound_nodes[-1] for layer in getattr(model, "layers", []) if layer._inbound_nodes]
+
+
+def analyse_model(model, options: AnalysisOptions) -> ModelAnalysis:
+    """The model-wide figures, in one pass over its calls per analysis."""
+    from ..core.cost import total_cost
+
+    nodes = graph_nodes(model)
+    result = ModelAnalysis(options)
+    if options.flops:
+        result.cost = total_cost((n.operation.node_cost(n) for n in nodes), (n.operation.name for n in nodes))
+    if options.memory:
+        from .memory import memory_report
+
+        result.memory = memory_report(model, nodes, options.batch_size, options.optimizer)
+    return result

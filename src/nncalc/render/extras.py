@@ -1,0 +1,101 @@
+"""nncalc's own columns and footer lines (FLOPs, memory, receptive field) for text tables.
+
+Keras' columns are drawn exactly as Keras draws them; these columns go to their
+right and these lines below Keras' totals, only when they were asked for
+(``--flops``, ``--memory``, ``--receptive-field``). Figures are per sample unless
+a line names a batch size; ``?`` marks a figure that is unknown (``--explain`` says why).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from ..summary import LayerRow, ModelSummary
+
+
+def si(n: Optional[float]) -> str:
+    """``3855925248`` -> ``3.86 G`` (1000 base, as FLOPs are usually quoted)."""
+    if n is None:
+        return "?"
+    for unit in ("", " K", " M", " G", " T", " P"):
+        if abs(n) < 1000:
+            return f"{n:.2f}{unit}" if unit else f"{n:g}"
+        n /= 1000
+    return f"{n:.2f} E"
+
+
+def count(n: Optional[int]) -> str:
+    return "?" if n is None else f"{n:,}"
+
+
+def memory(n: Optional[float]) -> str:
+    from .keras3 import readable_memory_size
+
+    return "?" if n is None else readable_memory_size(n)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int
+    cell: Callable[[LayerRow], str]
+    justify: str = "right"
+
+
+def _rf_cell(row: LayerRow) -> str:
+    rf = row.receptive_field
+    if rf is None:
+        return "-"
+    return str(rf)
+
+
+def extra_columns(summary: ModelSummary) -> list[Column]:
+    """The columns asked for, in a fixed order: MACs, FLOPs, activations, receptive field."""
+    analysis = summary.analysis
+    if analysis is None:
+        return []
+    options = analysis.options
+    columns = []
+    if options.flops:
+        columns.append(Column("MACs", 17, lambda r: count(r.cost.macs) if r.cost is not None else "?"))
+        columns.append(Column("FLOPs", 17, lambda r: count(r.cost.flops) if r.cost is not None else "?"))
+    if options.memory:
+        columns.append(Column("Activations", 14, lambda r: memory(r.activation_bytes)))
+    if options.receptive_field:
+        columns.append(Column("Receptive field", 24, _rf_cell, "left"))
+    return columns
+
+
+def footer_lines(summary: ModelSummary) -> list[tuple[str, str]]:
+    """(label, value) lines after Keras' totals."""
+    analysis = summary.analysis
+    if analysis is None:
+        return []
+    lines = []
+    if analysis.cost is not None:
+        c = analysis.cost
+        if c.macs is None:
+            reason = c.why_unknown()
+            lines.append(("Total MACs", f"unknown ({reason.en})"))
+            lines.append(("Total FLOPs", "unknown"))
+        else:
+            lines.append(("Total MACs", f"{c.macs:,} ({si(c.macs)}) per sample"))
+            lines.append(("Total FLOPs", f"{c.flops:,} ({si(c.flops)}) per sample"))
+    m = analysis.memory
+    if m is not None:
+        dtypes = ", ".join(f"{dt} {n:,} ({memory(b)})" for dt, (n, b) in m.weights_by_dtype.items())
+        lines.append(("Weights", f"{memory(m.weight_bytes)}" + (f" ({dtypes})" if dtypes else "")))
+        if m.unknown is not None:
+            lines.append(("Activations", f"unknown ({m.unknown.en})"))
+        else:
+            lines.append(("Activations per sample", f"{memory(m.activation_bytes)} (all layer outputs), "
+                                                    f"{memory(m.peak_inference_bytes)} at the inference peak"))
+            lines.append((f"Inference memory (batch {m.batch_size})",
+                          f"weights {memory(m.weight_bytes)} + peak activations "
+                          f"{memory(m.peak_inference_bytes * m.batch_size)} = {memory(m.inference_bytes)}"))
+        training = (f"weights {memory(m.weight_bytes)} + gradients {memory(m.gradient_bytes)} + "
+                    f"optimizer {memory(m.optimizer_bytes)} + activations "
+                    f"{memory(m.training_activation_bytes)} = {memory(m.training_bytes)}")
+        lines.append((f"Training memory (batch {m.batch_size}, {m.optimizer})", training))
+    return lines
