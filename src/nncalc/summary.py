@@ -173,7 +173,7 @@ def _row_calls(layer: Layer, graph_ids: set[int]) -> list:
 
 
 def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options) -> None:
-    from .analysis.memory import tensor_bytes
+    from .analysis.memory import activation_steps, tensor_bytes
     from .core.cost import total_cost
 
     calls = _row_calls(layer, graph_ids)
@@ -183,6 +183,7 @@ def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options) -> 
     if options.memory and calls:
         sizes = [tensor_bytes(t) for n in calls for t in n.output_tensors]
         row.activation_bytes = None if any(b is None for b in sizes) else sum(sizes)
+        row.explanation.memory = activation_steps([t for n in calls for t in n.output_tensors])
 
 
 def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int], options=None,

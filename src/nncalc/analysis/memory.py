@@ -33,6 +33,27 @@ def tensor_bytes(tensor) -> Optional[float]:
     return math.prod(dims) * bits / 8
 
 
+def activation_steps(tensors) -> list:
+    """``activations: (128 × 128 × 512) elements × 4 bytes (float32) = 33,554,432 B`` per output."""
+    from ..core.explain import Step, num
+
+    steps = []
+    for t in tensors:
+        dims = t.shape[1:]
+        bits = DTYPE_BITS.get(t.dtype)
+        size = tensor_bytes(t)
+        dims_text = " × ".join(num(d) for d in dims) or "1"
+        if len(dims) > 1:
+            dims_text = f"({dims_text})"
+        per = "?" if bits is None else f"{bits / 8:g}"
+        formula = Text(f"{dims_text} elements × {per} bytes ({t.dtype})", f"{dims_text} 个元素 × {per} 字节（{t.dtype}）")
+        rule = None if size is not None else Text("unknown: a dimension is None", "未知：有维度为 None")
+        value = None if size is None else (int(size) if float(size).is_integer() else size)
+        steps.append(Step("activations", Text("activations per sample (bytes)", "每个样本的激活值（字节）"),
+                          formula, value, rule))
+    return steps
+
+
 @dataclass
 class MemoryReport:
     """Every memory figure of one model (bytes; ``None`` when a dimension is unknown)."""

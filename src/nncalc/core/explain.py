@@ -91,3 +91,4 @@ class Explanation:
 
     params: list[Step] = field(default_factory=list)
     shape: list[Step] = field(default_factory=list)
+    memory: list[Step] = field(default_factory=list)  # with --memory: the row's activation bytes

@@ -67,10 +67,13 @@ def step_dict(step: Step, lang: str) -> dict:
 
 def explanation_dict(explanation: Explanation, lang: str) -> dict:
     """``{"params": [steps], "output_shape": [steps]}`` for the JSON schema."""
-    return {
+    data = {
         "params": [step_dict(s, lang) for s in explanation.params],
         "output_shape": [step_dict(s, lang) for s in explanation.shape],
     }
+    if explanation.memory:
+        data["memory"] = [step_dict(s, lang) for s in explanation.memory]
+    return data
 
 
 def explanation_lines(row, lang: str = "en") -> list[str]:
@@ -84,6 +87,11 @@ def explanation_lines(row, lang: str = "en") -> list[str]:
         lines.append(f"{HEADINGS['shape'](lang)}: {HEADINGS['never_called'](lang)}")
     for i, step in enumerate(row.explanation.shape):
         lines.append(("  " if i else "") + step_line(step, lang))
+    if row.cost is not None:
+        for step in row.cost.steps():
+            lines.append(("  " if step.topic == "cost_term" else "") + step_line(step, lang))
+    for step in row.explanation.memory:
+        lines.append(step_line(step, lang))
     return lines
 
 
@@ -97,6 +105,9 @@ def render_model(model: ModelSummary, lang: str = "en") -> str:
     lines.append(HEADINGS["totals"](lang).format(
         total=num(model.total_params), trainable=num(model.trainable_params),
         non_trainable=num(model.non_trainable_params)))
+    from .extras import footer_lines
+
+    lines.extend(f"{label}: {value}" for label, value in footer_lines(model, lang))
     return "\n".join(lines) + "\n"
 
 

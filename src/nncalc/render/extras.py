@@ -67,35 +67,48 @@ def extra_columns(summary: ModelSummary) -> list[Column]:
     return columns
 
 
-def footer_lines(summary: ModelSummary) -> list[tuple[str, str]]:
-    """(label, value) lines after Keras' totals."""
+def footer_lines(summary: ModelSummary, lang: str = "en") -> list[tuple[str, str]]:
+    """(label, value) lines after Keras' totals, in English or Chinese."""
     analysis = summary.analysis
     if analysis is None:
         return []
+
+    def t(en, zh):
+        return zh if lang == "zh" else en
+
     lines = []
     if analysis.cost is not None:
         c = analysis.cost
         if c.macs is None:
             reason = c.why_unknown()
-            lines.append(("Total MACs", f"unknown ({reason.en})"))
-            lines.append(("Total FLOPs", "unknown"))
+            lines.append((t("Total MACs", "乘加总数 MACs"), t(reason.en, reason.zh)))
+            lines.append((t("Total FLOPs", "浮点运算总数 FLOPs"), t("unknown", "未知")))
         else:
-            lines.append(("Total MACs", f"{c.macs:,} ({si(c.macs)}) per sample"))
-            lines.append(("Total FLOPs", f"{c.flops:,} ({si(c.flops)}) per sample"))
+            per = t("per sample", "每个样本")
+            lines.append((t("Total MACs", "乘加总数 MACs"), f"{c.macs:,} ({si(c.macs)}) {per}"))
+            lines.append((t("Total FLOPs", "浮点运算总数 FLOPs"), f"{c.flops:,} ({si(c.flops)}) {per}"))
     m = analysis.memory
     if m is not None:
         dtypes = ", ".join(f"{dt} {n:,} ({memory(b)})" for dt, (n, b) in m.weights_by_dtype.items())
-        lines.append(("Weights", f"{memory(m.weight_bytes)}" + (f" ({dtypes})" if dtypes else "")))
+        lines.append((t("Weights", "权重"), f"{memory(m.weight_bytes)}" + (f" ({dtypes})" if dtypes else "")))
         if m.unknown is not None:
-            lines.append(("Activations", f"unknown ({m.unknown.en})"))
+            lines.append((t("Activations", "激活值"), t(f"unknown ({m.unknown.en})", f"未知（{m.unknown.zh}）")))
         else:
-            lines.append(("Activations per sample", f"{memory(m.activation_bytes)} (all layer outputs), "
-                                                    f"{memory(m.peak_inference_bytes)} at the inference peak"))
-            lines.append((f"Inference memory (batch {m.batch_size})",
-                          f"weights {memory(m.weight_bytes)} + peak activations "
-                          f"{memory(m.peak_inference_bytes * m.batch_size)} = {memory(m.inference_bytes)}"))
-        training = (f"weights {memory(m.weight_bytes)} + gradients {memory(m.gradient_bytes)} + "
-                    f"optimizer {memory(m.optimizer_bytes)} + activations "
-                    f"{memory(m.training_activation_bytes)} = {memory(m.training_bytes)}")
-        lines.append((f"Training memory (batch {m.batch_size}, {m.optimizer})", training))
+            lines.append((t("Activations per sample", "每个样本的激活值"),
+                          t(f"{memory(m.activation_bytes)} (all layer outputs), "
+                            f"{memory(m.peak_inference_bytes)} at the inference peak",
+                            f"{memory(m.activation_bytes)}（所有层的输出），推理峰值 {memory(m.peak_inference_bytes)}")))
+            lines.append((t(f"Inference memory (batch {m.batch_size})", f"推理内存（批大小 {m.batch_size}）"),
+                          t(f"weights {memory(m.weight_bytes)} + peak activations "
+                            f"{memory(m.peak_inference_bytes * m.batch_size)} = {memory(m.inference_bytes)}",
+                            f"权重 {memory(m.weight_bytes)} + 激活峰值 "
+                            f"{memory(m.peak_inference_bytes * m.batch_size)} = {memory(m.inference_bytes)}")))
+        lines.append((t(f"Training memory (batch {m.batch_size}, {m.optimizer})",
+                        f"训练内存（批大小 {m.batch_size}，{m.optimizer}）"),
+                      t(f"weights {memory(m.weight_bytes)} + gradients {memory(m.gradient_bytes)} + "
+                        f"optimizer {memory(m.optimizer_bytes)} + activations "
+                        f"{memory(m.training_activation_bytes)} = {memory(m.training_bytes)}",
+                        f"权重 {memory(m.weight_bytes)} + 梯度 {memory(m.gradient_bytes)} + "
+                        f"优化器状态 {memory(m.optimizer_bytes)} + 激活值 "
+                        f"{memory(m.training_activation_bytes)} = {memory(m.training_bytes)}")))
     return lines

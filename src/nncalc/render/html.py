@@ -45,12 +45,27 @@ def _row(row: LayerRow, model: ModelSummary, lang: str) -> str:
         name = f"<details><summary>{name}</summary><pre>{esc(chr(10).join(lines))}</pre></details>"
     tds = [name] + [esc(t) for t in texts[1:]]
     title = f' title="{esc(chr(10).join(lines))}"' if lines else ""
-    return f"<tr{title}>" + "".join(f"<td{ALIGN[i]}>{td}</td>" for i, td in enumerate(tds)) + "</tr>"
+    extra = "".join(f"<td{_align(c)}>{esc(c.cell(row))}</td>" for c in extra_columns(model))
+    return (f"<tr{title}>" + "".join(f"<td{ALIGN[i]}>{td}</td>" for i, td in enumerate(tds)) + extra
+            + "</tr>")
+
+
+def _align(column) -> str:
+    return "" if column.justify == "left" else ' class="nncalc-num"'
+
+
+def extra_columns(model):
+    from .extras import extra_columns as columns
+
+    return columns(model)
 
 
 def render_model(model: ModelSummary, lang: str = "en") -> str:
     """One model's table and totals."""
+    from .extras import footer_lines
+
     head = "".join(f"<th{ALIGN[i]}>{esc(t)}</th>" for i, t in enumerate(headers(model, lang)))
+    head += "".join(f"<th{_align(c)}>{esc(c.header)}</th>" for c in extra_columns(model))
     caption = esc(LABELS["model"](lang).format(name=model.name))
     colon = LABELS["colon"](lang)
     parts = [
@@ -63,6 +78,7 @@ def render_model(model: ModelSummary, lang: str = "en") -> str:
         "</table>",
         '<ul class="nncalc-totals">',
         *(f"<li>{esc(label + colon + value)}</li>" for label, value in totals(model, lang)),
+        *(f"<li>{esc(label + colon + value)}</li>" for label, value in footer_lines(model, lang)),
         "</ul>",
     ]
     return "\n".join(parts)

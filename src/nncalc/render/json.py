@@ -71,9 +71,9 @@ def _bytes(size: float):
     return int(size) if float(size).is_integer() else size
 
 
-def layer_dict(row: LayerRow, lang: str = "en", sequential_like: bool = False) -> dict:
+def layer_dict(row: LayerRow, lang: str = "en", sequential_like: bool = False, options=None) -> dict:
     """One row of the table as JSON data (no connections where Keras shows none)."""
-    return {
+    data = {
         "name": row.name,
         "class_name": row.class_name,
         "output_shape": output_shape_json(row.output_shape),
@@ -89,11 +89,59 @@ def layer_dict(row: LayerRow, lang: str = "en", sequential_like: bool = False) -
         "depth": row.depth,
         "explanation": explanation_dict(row.explanation, lang),
     }
+    if options is not None:
+        add_row_analysis(data, row, options, lang)
+    return data
+
+
+def add_row_analysis(data: dict, row: LayerRow, options, lang: str) -> None:
+    """The figures nncalc adds to a row (only those asked for), with their derivations."""
+    from ..core.explain import say
+    from .explain import step_dict
+
+    if options.flops and row.cost is not None:
+        reason = row.cost.why_unknown()
+        data.update(macs=row.cost.macs, flops=row.cost.flops,
+                    cost_unknown=say(reason, lang) if reason is not None else None)
+        data["explanation"]["cost"] = [step_dict(s, lang) for s in row.cost.steps()]
+    if options.memory:
+        data["activation_bytes"] = None if row.activation_bytes is None else _bytes(row.activation_bytes)
+    if options.receptive_field:
+        rf = row.receptive_field
+        data["receptive_field"] = rf.to_json() if hasattr(rf, "to_json") else rf
+
+
+def analysis_dict(analysis, lang: str) -> dict:
+    """A model's totals beyond Keras': MACs, FLOPs, memory."""
+    from ..core.explain import say
+
+    data = {}
+    if analysis.cost is not None:
+        reason = analysis.cost.why_unknown()
+        data.update(macs=analysis.cost.macs, flops=analysis.cost.flops,
+                    cost_unknown=say(reason, lang) if reason is not None else None)
+    m = analysis.memory
+    if m is not None:
+        def b(x):
+            return None if x is None else _bytes(x)
+
+        data["memory"] = {
+            "batch_size": m.batch_size, "optimizer": m.optimizer,
+            "weights_by_dtype": {dt: {"count": n, "bytes": b(size)} for dt, (n, size) in m.weights_by_dtype.items()},
+            "weight_bytes": b(m.weight_bytes), "gradient_bytes": b(m.gradient_bytes),
+            "optimizer_variables": m.optimizer_variables, "optimizer_bytes": b(m.optimizer_bytes),
+            "activation_bytes": b(m.activation_bytes), "peak_inference_bytes": b(m.peak_inference_bytes),
+            "inference_bytes": b(m.inference_bytes), "training_activation_bytes": b(m.training_activation_bytes),
+            "training_bytes": b(m.training_bytes),
+            "unknown": say(m.unknown, lang) if m.unknown is not None else None,
+        }
+    return data
 
 
 def model_dict(model: ModelSummary, lang: str = "en") -> dict:
     """One model, its totals and its rows as JSON data."""
-    return {
+    options = model.analysis.options if model.analysis is not None else None
+    data = {
         "name": model.name,
         "class_name": model.class_name,
         "sequential_like": model.sequential_like,
@@ -105,8 +153,11 @@ def model_dict(model: ModelSummary, lang: str = "en") -> dict:
         "trainable_bytes": _bytes(model.trainable_bytes),
         "non_trainable_bytes": _bytes(model.non_trainable_bytes),
         "optimizer_bytes": _bytes(model.optimizer_bytes),
-        "layers": [layer_dict(row, lang, model.sequential_like) for row in model.rows],
+        "layers": [layer_dict(row, lang, model.sequential_like, options) for row in model.rows],
     }
+    if model.analysis is not None:
+        data["analysis"] = analysis_dict(model.analysis, lang)
+    return data
 
 
 def summary_dict(summary: Summary, lang: str = "en") -> dict:

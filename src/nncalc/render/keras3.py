@@ -49,7 +49,7 @@ def format_shape_markup(shape) -> str:
     return str([one(s) for s in shape]).replace("'", "")
 
 
-def _column_layout(summary: ModelSummary, line_length, positions, show_trainable, extra=()):
+def _column_layout(summary: ModelSummary, line_length, positions, show_trainable):
     if summary.sequential_like:
         default_length = 88
         positions = positions or [0.45, 0.80, 1.0]
@@ -74,12 +74,20 @@ def _column_layout(summary: ModelSummary, line_length, positions, show_trainable
             raise ValueError("Insufficient console width to print summary.")
         widths.append(width)
         current += width
-    for column in extra:  # nncalc's own columns, to the right of Keras' (which stay as Keras draws them)
-        header.append(column.header)
-        alignment.append(column.justify)
-        widths.append(column.width)
-        line_length += column.width
     return line_length, header, alignment, widths
+
+
+def _drawn_widths(columns, line_length) -> list[int]:
+    """The content width rich gives each column of Keras' table (it fits them to the line)."""
+    import rich.console
+    import rich.table
+
+    console = rich.console.Console(width=line_length + 8, force_terminal=False, color_system=None)
+    with console.capture() as capture:
+        console.print(rich.table.Table(*[rich.table.Column(c.header, width=c.width) for c in columns],
+                                       width=line_length, show_lines=True))
+    top = capture.get().splitlines()[0]
+    return [len(segment) - 2 for segment in top[1:-1].split("┳")]
 
 
 def _row_fields(row, sequential_like: bool, show_trainable: bool) -> list[str]:
@@ -114,13 +122,19 @@ def _draw(console, summary: ModelSummary, line_length, positions, show_trainable
 
     extra = extra_columns(summary)
     line_length, header, alignment, widths = _column_layout(
-        summary, line_length, positions, show_trainable, extra
+        summary, line_length, positions, show_trainable
     )
-    if extra:
-        console.width = max(console.width, line_length)
     columns = [
         rich.table.Column(name, justify=alignment[i], width=widths[i]) for i, name in enumerate(header)
     ]
+    if extra:
+        # Keep Keras' columns exactly as wide as Keras draws them, then append nncalc's.
+        drawn = _drawn_widths(columns, line_length)
+        columns = [rich.table.Column(name, justify=alignment[i], width=drawn[i])
+                   for i, name in enumerate(header)]
+        columns += [rich.table.Column(c.header, justify=c.justify, width=c.width) for c in extra]
+        line_length = sum(drawn) + sum(c.width for c in extra) + 3 * len(columns) + 1
+        console.width = max(console.width, line_length)
     table = rich.table.Table(*columns, width=line_length, show_lines=True)
     for row in summary.rows:
         fields = _row_fields(row, summary.sequential_like, show_trainable)

@@ -93,18 +93,23 @@ def escape(text: str) -> str:
 
 
 def render_model(model: ModelSummary, lang: str = "en") -> str:
+    from .extras import extra_columns, footer_lines
+
+    extra = extra_columns(model)
     titles = headers(model, lang)
-    align = [":--", ":--", "--:", ":--"][: len(titles)]
+    align = [":--", ":--", "--:", ":--"][: len(titles)] + [":--" if c.justify == "left" else "--:" for c in extra]
+    titles += [c.header for c in extra]
     lines = [f"## {escape(LABELS['model'](lang).format(name=model.name))}", "",
              "| " + " | ".join(titles) + " |", "| " + " | ".join(align) + " |"]
     for row in model.rows:
-        row_cells = [escape(c) for c in cells(row, model)]
+        row_cells = [escape(c) for c in cells(row, model)] + [escape(c.cell(row)) for c in extra]
         if row.depth:
             row_cells[0] = "&nbsp;" * (3 * row.depth) + "└ " + row_cells[0]
         lines.append("| " + " | ".join(row_cells) + " |")
     lines.append("")
     colon = LABELS["colon"](lang)
     lines += [f"- {label}{colon}{value}" for label, value in totals(model, lang)]
+    lines += [f"- {escape(label)}{colon}{escape(value)}" for label, value in footer_lines(model, lang)]
     return "\n".join(lines) + "\n"
 
 
