@@ -180,6 +180,10 @@ def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options) -> 
     if options.flops:
         costs = [layer.node_cost(n) for n in calls]
         row.cost = costs[0] if len(costs) == 1 else total_cost(costs)
+    if options.receptive_field:
+        from .analysis.receptive_field import receptive_field_of
+
+        row.receptive_field = receptive_field_of(calls)
     if options.memory and calls:
         sizes = [tensor_bytes(t) for n in calls for t in n.output_tensors]
         row.activation_bytes = None if any(b is None for b in sizes) else sum(sizes)

@@ -33,7 +33,7 @@ class ModelAnalysis:
     options: AnalysisOptions
     cost: object = None  # nncalc.core.cost.Cost: total MACs and FLOPs per sample
     memory: object = None  # nncalc.analysis.memory.MemoryReport
-    receptive_field: Optional[list] = field(default=None)
+    receptive_field: Optional[list] = field(default=None)  # ReceptiveField of each model output
 
 
 def graph_nodes(model) -> list:
@@ -54,6 +54,10 @@ def analyse_model(model, options: AnalysisOptions) -> ModelAnalysis:
     result = ModelAnalysis(options)
     if options.flops:
         result.cost = total_cost((n.operation.node_cost(n) for n in nodes), (n.operation.name for n in nodes))
+    if options.receptive_field:
+        from .receptive_field import model_fields
+
+        result.receptive_field = model_fields(model)
     if options.memory:
         from .memory import memory_report
 

@@ -23,18 +23,24 @@ from __future__ import annotations
 
 import math
 
+from ..analysis.receptive_field import Window, left_padding, transpose_left_padding
 from ..core import cost
 from ..core.cost import POSITIONS, factor
 from ..core.args import activation_name, standardize_data_format, standardize_padding, standardize_tuple
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
-from .window import spatial_outputs, transpose_outputs, transpose_rule, window_rule
+from .window import spatial_axes, spatial_outputs, transpose_outputs, transpose_rule, window_rule
 
 AXIS_NAMES = {
     1: [Text("length", "长度")],
     2: [Text("height", "高"), Text("width", "宽")],
     3: [Text("depth", "深"), Text("height", "高"), Text("width", "宽")],
 }
+
+
+INPUT_POSITIONS = Text("input positions", "个输入位置")
+PER_FILTER = Text("per filter", "每个卷积核")
+FILTERS = Text("filters", "个卷积核")
 
 
 def _factors(shape) -> str:
@@ -118,6 +124,30 @@ class _SlidingConv(Layer):
         """The spatial axes of the output as a cost factor: ``(126 × 126) output positions``."""
         spatial = output_shape[1:-1] if self.data_format == "channels_last" else output_shape[2:]
         return factor(tuple(spatial), POSITIONS)
+
+    def receptive_field(self, input_shape, output_shape) -> dict:
+        """{spatial axis: Window}: kernel size, stride, dilation and Keras' left padding per axis."""
+        windows = {}
+        for i, axis in enumerate(spatial_axes(self.rank, self.data_format)):
+            k, s, d = self.kernel_size[i], self.strides[i], self.dilation_rate[i]
+            pad = self._left_padding(input_shape[axis], output_shape[axis], d * (k - 1) + 1, s)
+            windows[axis] = Window(k, s, d, pad, transposed=self._transposed)
+        return windows
+
+    _transposed = False
+
+    def _left_padding(self, size_in, size_out, extent, stride):
+        return left_padding(self.padding, size_in, size_out, extent, stride)
+
+    def _input_positions(self, input_shape):
+        """The spatial axes of the input as a cost factor: ``(64 × 64) input positions``."""
+        spatial = input_shape[1:-1] if self.data_format == "channels_last" else input_shape[2:]
+        return factor(tuple(spatial), INPUT_POSITIONS)
+
+    def _bias_and_activation(self, output_shape) -> list:
+        """A bias add per output element (with ``use_bias``), then the activation's term."""
+        terms = [cost.flops(Text("bias add", "加偏置"), cost.elements(output_shape))] if self.use_bias else []
+        return terms + cost.activation_term(self.activation, output_shape)
 
     def _channels_step(self, input_shape) -> Step:
         return Step("shape", Text("channels", "通道数"), "filters", self.filters, self.CHANNELS_RULE)
@@ -314,6 +344,23 @@ class BaseConvTranspose(_SlidingConv):
     def _spatial_rule(self, i) -> Text:
         return transpose_rule(self.padding, self.output_padding, self.dilation_rate[i])
 
+    _transposed = True
+
+    def _left_padding(self, size_in, size_out, extent, stride):
+        return transpose_left_padding(self.padding, size_in, size_out, extent, stride)
+
+    def compute_cost(self, input_shape, output_shape):
+        """MACs = input positions × (kernel size × input channels) × filters (every input value is
+        scattered through the whole kernel; Keras has no groups here); FLOPs = 2 × MACs + a bias add
+        and the activation per output element."""
+        kernel_size, channels = self.kernel.shape[:-2], self.kernel.shape[-1]
+        terms = [cost.macs(Text("kernel products (each input position scattered through the kernel)",
+                                "卷积乘法（每个输入位置乘以整个卷积核）"),
+                           self._input_positions(input_shape),
+                           factor(tuple(kernel_size) + (channels,), PER_FILTER),
+                           factor(self.filters, FILTERS))]
+        return cost.Cost(terms + self._bias_and_activation(output_shape))
+
     weight_names_zh = {"kernel": "转置卷积核", "bias": "偏置"}
 
     def param_formula(self):
@@ -397,6 +444,14 @@ class BaseDepthwiseConv(_SlidingConv):
                     Text("input channels × depth_multiplier: each channel gets its own kernels",
                          "输入通道数 × 深度乘数 depth_multiplier：每个通道有自己的卷积核"))
 
+    def compute_cost(self, input_shape, output_shape):
+        """MACs = output positions × kernel size × (input channels × depth_multiplier) (each output
+        channel sees one input channel); FLOPs = 2 × MACs + a bias add and the activation per output element."""
+        terms = [cost.macs(Text("depthwise kernel products", "深度卷积乘法"), self._output_positions(output_shape),
+                           factor(tuple(self.kernel.shape[:-2]), Text("per output channel", "每个输出通道")),
+                           factor(tuple(self.kernel.shape[-2:]), Text("output channels", "个输出通道")))]
+        return cost.Cost(terms + self._bias_and_activation(output_shape))
+
     weight_names_zh = {"kernel": "深度卷积核", "bias": "偏置"}
 
     def param_formula(self):
@@ -460,6 +515,19 @@ class BaseSeparableConv(_SlidingConv):
             shape=(1,) * self.rank + (self.depth_multiplier * channels, self.filters))
         self.bias = self.add_weight(name="bias", shape=(self.filters,)) if self.use_bias else None
         self.built = True
+
+    def compute_cost(self, input_shape, output_shape):
+        """MACs = output positions × kernel size × (C_in × depth_multiplier) for the depthwise step
+        + output positions × (C_in × depth_multiplier) × filters for the pointwise 1×1 step;
+        FLOPs = 2 × MACs + a bias add and the activation per output element."""
+        positions = self._output_positions(output_shape)
+        middle = tuple(self.depthwise_kernel.shape[-2:])
+        terms = [cost.macs(Text("depthwise kernel products", "深度卷积乘法"), positions,
+                           factor(tuple(self.depthwise_kernel.shape[:-2]), Text("per channel", "每个通道")),
+                           factor(middle, Text("depthwise channels", "个深度卷积通道"))),
+                 cost.macs(Text("pointwise (1×1) products", "逐点（1×1）卷积乘法"), positions,
+                           factor(middle, PER_FILTER), factor(self.filters, FILTERS))]
+        return cost.Cost(terms + self._bias_and_activation(output_shape))
 
     weight_names_zh = {"depthwise_kernel": "深度卷积核", "pointwise_kernel": "逐点卷积核", "bias": "偏置"}
 

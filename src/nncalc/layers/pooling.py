@@ -14,7 +14,10 @@ The channel axis is never changed.
 
 from __future__ import annotations
 
+from ..analysis.receptive_field import GLOBAL, Window, left_padding, spatial_axes, unknown
+from ..core import cost
 from ..core.args import standardize_data_format, standardize_tuple
+from ..core.cost import Factor, factor
 from ..core.explain import OUTPUT_SHAPE, Derived, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
 from ..core.tensor import standardize_shape
@@ -33,6 +36,29 @@ def _axis_name(rank: int, i: int) -> Text:
 
 def _channel(input_shape, data_format):
     return input_shape[-1] if data_format == "channels_last" else input_shape[1]
+
+
+def _spatial(shape, data_format) -> tuple:
+    return tuple(shape[1:-1]) if data_format == "channels_last" else tuple(shape[2:])
+
+
+PER_WINDOW = Text("per window", "每个窗口")
+WINDOW_OPS = {"max": Text("max over each window", "窗口内取最大值"),
+              "average": Text("sum over each window", "窗口内求和")}
+DIVIDE = Text("divide by the count", "除以值的个数")
+CHANNELS_WORD = Text("channels", "个通道")
+
+
+GLOBAL_OPS = {"max": Text("max over all positions", "所有位置取最大值"),
+              "average": Text("sum over all positions", "所有位置求和")}
+
+
+def _pooling_terms(mode, per_output: list, output_elements: Factor, labels=WINDOW_OPS) -> list:
+    """``per_output`` factors counting the reduced values; average pooling adds one divide per output."""
+    terms = [cost.flops(labels[mode], *per_output)]
+    if mode == "average":
+        terms.append(cost.flops(DIVIDE, output_elements))
+    return terms
 
 
 class BasePooling(Layer):
@@ -81,6 +107,20 @@ class BasePooling(Layer):
         if self.data_format == "channels_last":
             return (input_shape[0],) + spatial + (input_shape[-1],)
         return (input_shape[0], input_shape[1]) + spatial
+
+    def receptive_field(self, input_shape, output_shape) -> dict:
+        """{spatial axis: Window}: pool size, stride and Keras' left padding per axis."""
+        windows = {}
+        for i, axis in enumerate(spatial_axes(self.pool_dimensions, self.data_format)):
+            k, s = self.pool_size[i], self.strides[i]
+            windows[axis] = Window(k, s, 1, left_padding(self.padding, input_shape[axis], output_shape[axis], k, s))
+        return windows
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = output elements × pool window size K (one compare or add per value; also with
+        padding='same', where border windows hold fewer values) + for average pooling one divide per output element."""
+        elements = cost.elements(output_shape)
+        return cost.Cost(_pooling_terms(self.pool_mode, [elements, factor(self.pool_size, PER_WINDOW)], elements))
 
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
@@ -182,6 +222,17 @@ class BaseGlobalPooling(Layer):
             return (input_shape[0], input_shape[1]) + (1,) * spatial
         return (input_shape[0], input_shape[1])
 
+    def receptive_field(self, input_shape, output_shape):
+        """Every output sees the whole input."""
+        return GLOBAL
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = channels × N (N = the spatial positions, each compared or added once per channel)
+        + for average pooling one divide per channel (GlobalAveragePooling1D's mask, if any, not counted)."""
+        channels = factor(_channel(input_shape, self.data_format), CHANNELS_WORD)
+        positions = factor(_spatial(input_shape, self.data_format), Text("positions per channel", "个位置/通道"))
+        return cost.Cost(_pooling_terms(self.pool_mode, [channels, positions], channels, GLOBAL_OPS))
+
     def explain_shape(self, input_shape):
         input_shape = tuple(input_shape)
         out = self.compute_output_shape(input_shape)
@@ -280,6 +331,14 @@ ADAPTIVE_RULE = Text(
 )
 
 
+def adaptive_windows(size, output_size: int):
+    """Keras' adaptive windows along one axis: output i pools input positions
+    floor(i·I/O) … ceil((i+1)·I/O) - 1 (``ops.adaptive_*_pool``); their sizes, or None for I = None."""
+    if size is None:
+        return None
+    return [-(-(i + 1) * size // output_size) - (i * size) // output_size for i in range(output_size)]
+
+
 class BaseAdaptivePooling(Layer):
     """Spatial sizes set to ``output_size``; the channel axis is kept.
 
@@ -317,6 +376,41 @@ class BaseAdaptivePooling(Layer):
         else:
             shape = (input_shape[0], input_shape[1], *self.output_size)
         return standardize_shape(shape)  # Keras' KerasTensor rejects 3.5 or -1 sizes
+
+    def _axis_windows(self, input_shape) -> list:
+        """Per spatial axis, the window sizes of the outputs along it (None: input size unknown)."""
+        spatial = _spatial(input_shape, self.data_format)
+        return [adaptive_windows(spatial[i] if i < len(spatial) else None, int(out))
+                for i, out in enumerate(self.output_size)]
+
+    def receptive_field(self, input_shape, output_shape):
+        """Equal windows (input size a multiple of output_size) are a pooling with K = S = I / O;
+        unequal ones have no single size and stride (unknown)."""
+        windows = {}
+        for i, axis in enumerate(spatial_axes(self.pool_dimensions, self.data_format)):
+            size, out = input_shape[axis], int(self.output_size[i])
+            if size is None or size % out:
+                return unknown(Text(f"adaptive windows of unequal sizes ({num(size)} positions into {out})",
+                                    f"自适应窗口大小不一（{num(size)} 个位置分成 {out} 份）"))
+            windows[axis] = Window(size // out, size // out, 1, 0)
+        return windows
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = channels × Π over axes of (the sum of the output windows' sizes along that axis), i.e. each
+        output counts its window's K values (window i spans floor(i·I/O) to ceil((i+1)·I/O)) + for average one divide per output."""
+        factors = [factor(_channel(input_shape, self.data_format), CHANNELS_WORD)]
+        for i, windows in enumerate(self._axis_windows(input_shape)):
+            word = Text(f"window values along {_axis_name(self.pool_dimensions, i).en}",
+                        f"沿{_axis_name(self.pool_dimensions, i).zh}的窗口值个数")
+            if windows is None:
+                factors.append(Factor(None, "None", word))
+                continue
+            counts = {}
+            for k in windows:
+                counts[k] = counts.get(k, 0) + 1
+            text = " + ".join(f"{num(n)} × {num(k)}" for k, n in sorted(counts.items()))
+            factors.append(Factor(sum(windows), f"({text})", word))
+        return cost.Cost(_pooling_terms(self.pool_mode, factors, cost.elements(output_shape)))
 
     def explain_shape(self, input_shape):
         input_shape = tuple(input_shape)

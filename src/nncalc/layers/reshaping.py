@@ -290,6 +290,13 @@ class _Cropping(Layer):
             return (input_shape[0], *sizes, input_shape[-1])
         return (input_shape[0], input_shape[1], *sizes)
 
+    def receptive_field(self, input_shape, output_shape) -> dict:
+        """Cropping ``start`` positions shifts every field by ``start`` (a negative left padding)."""
+        from ..analysis.receptive_field import Window
+
+        first = _spatial_first(self.data_format)
+        return {first + i: Window(pad=-pair[0]) for i, pair in enumerate(self._pairs())}
+
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
         steps = [_shape_step(input_shape, out, Text(
@@ -387,6 +394,14 @@ class _ZeroPadding(Layer):
         # an int padding may be negative in Keras; a negative size is then rejected as a shape
         return standardize_shape(tuple(shape))
 
+    def receptive_field(self, input_shape, output_shape) -> dict:
+        """Padding ``start`` zeros shifts every field by ``-start`` (a left padding P = start)."""
+        from ..analysis.receptive_field import Window
+
+        first = _spatial_first(self.data_format)
+        pairs = (self.padding,) if self.rank == 1 else self.padding
+        return {first + i: Window(pad=pair[0]) for i, pair in enumerate(pairs)}
+
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
         steps = [_shape_step(input_shape, out, Text(
@@ -454,6 +469,18 @@ class _UpSampling(Layer):
         if self.data_format == "channels_last":
             return (input_shape[0], *sizes, input_shape[-1])
         return (input_shape[0], input_shape[1], *sizes)
+
+    def receptive_field(self, input_shape, output_shape):
+        """Nearest upsampling by S is a transposed window of S taps, stride S (fractional jump);
+        other interpolations are not followed."""
+        from ..analysis.receptive_field import Window, unknown
+
+        interpolation = getattr(self, "interpolation", "nearest")
+        if interpolation != "nearest":
+            return unknown(Text(f"interpolation='{interpolation}' is not followed",
+                                f"不追踪插值方式 '{interpolation}'"))
+        first = _spatial_first(self.data_format)
+        return {first + i: Window(f, f, transposed=True) for i, f in enumerate(self._factors())}
 
     def _how(self) -> Text:
         return Text("each position repeated", "每个位置重复")

@@ -92,6 +92,11 @@ def explanation_lines(row, lang: str = "en") -> list[str]:
             lines.append(("  " if step.topic == "cost_term" else "") + step_line(step, lang))
     for step in row.explanation.memory:
         lines.append(step_line(step, lang))
+    if row.receptive_field is not None:
+        from ..analysis.receptive_field import receptive_field_steps
+
+        for i, step in enumerate(receptive_field_steps(row.receptive_field)):
+            lines.append(("  " if i else "") + step_line(step, lang))
     return lines
 
 

@@ -44,6 +44,8 @@ class Column:
 
 
 def _rf_cell(row: LayerRow) -> str:
+    """``11×11 /4 @5``: sizes, jump and start per spatial axis (see nncalc.analysis.receptive_field);
+    ``global``, ``stopped`` (after Flatten ...), ``?`` (not followed), ``-`` (no field yet)."""
     rf = row.receptive_field
     if rf is None:
         return "-"

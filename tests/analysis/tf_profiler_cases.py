@@ -1,0 +1,382 @@
+"""Small Keras models for comparing nncalc's ``tf`` FLOPs convention with TensorFlow's profiler.
+
+Every case is a dict ``{"id", "layer", "source"}``: ``source`` is Python that uses only the
+names ``keras`` and ``layers`` (bound to real Keras or to ``nncalc.keras``) and leaves the
+model in ``model``. ``build(case, keras_module)`` runs it. Most cases are one layer on one or
+more ``keras.Input``s; each layer class comes with a few shapes/arguments so a formula can be
+fitted on some and confirmed on the others. The profiler's answer for a case is
+``tests.analysis.tf_profiler.profile_keras_model(build(case))`` (batch 1, inference).
+
+    python tests/analysis/tf_profiler_cases.py [ID_SUBSTRING...]   # profile cases, JSON lines
+
+The rules these cases exercise are written up in ``TF_PROFILER_RULES.md``.
+"""
+
+from __future__ import annotations
+
+CASES: list[dict] = []
+
+
+def _shape(shape) -> str:
+    return "(" + "".join(f"{d}, " for d in shape).rstrip(" ") + ")" if len(shape) == 1 else str(tuple(shape))
+
+
+def layer_case(case_id: str, layer: str, expr: str, *input_shapes, dtype: str | None = None, call: str = ""):
+    """``expr`` (a layer) called on Inputs of ``input_shapes`` (one tensor, or a list if several)."""
+    dt = f", dtype={dtype!r}" if dtype else ""
+    inputs = ", ".join(f"keras.Input(shape={_shape(s)}{dt})" for s in input_shapes)
+    arg = "inputs[0]" if len(input_shapes) == 1 else "inputs"
+    source = f"inputs = [{inputs}]\nmodel = keras.Model(inputs, {expr}({arg}{call}))\n"
+    CASES.append({"id": case_id, "layer": layer, "source": source})
+
+
+def source_case(case_id: str, layer: str, source: str):
+    CASES.append({"id": case_id, "layer": layer, "source": source.strip() + "\n"})
+
+
+# --- Dense ------------------------------------------------------------------------------
+for act in ["linear", "relu", "sigmoid", "tanh", "softmax", "gelu", "swish", "silu", "elu",
+            "selu", "softplus", "softsign", "relu6", "leaky_relu", "hard_sigmoid", "hard_swish",
+            "mish", "log_softmax", "exponential"]:
+    layer_case(f"dense_{act}_32_16", "Dense", f"layers.Dense(16, activation={act!r})", (32,))
+    layer_case(f"dense_{act}_7_5", "Dense", f"layers.Dense(5, activation={act!r})", (7,))
+layer_case("dense_100_10", "Dense", "layers.Dense(10)", (100,))
+layer_case("dense_nobias_32_16", "Dense", "layers.Dense(16, use_bias=False)", (32,))
+layer_case("dense_nobias_relu_9_4", "Dense", "layers.Dense(4, use_bias=False, activation='relu')", (9,))
+layer_case("dense_3d_6x32_16", "Dense", "layers.Dense(16)", (6, 32))
+layer_case("dense_4d_3x5x8_4", "Dense", "layers.Dense(4, activation='tanh')", (3, 5, 8))
+layer_case("dense_3d_nobias_4x10_3", "Dense", "layers.Dense(3, use_bias=False)", (4, 10))
+
+# --- activation layers -----------------------------------------------------------------
+for act in ["relu", "sigmoid", "tanh", "softmax", "gelu", "swish", "elu", "selu", "softplus", "linear"]:
+    layer_case(f"activation_{act}_4x6", "Activation", f"layers.Activation({act!r})", (4, 6))
+layer_case("activation_softmax_3x5x7", "Activation", "layers.Activation('softmax')", (3, 5, 7))
+layer_case("relu_8x5", "ReLU", "layers.ReLU()", (8, 5))
+layer_case("relu_max6_8x5", "ReLU", "layers.ReLU(max_value=6.0)", (8, 5))
+layer_case("relu_slope_8x5", "ReLU", "layers.ReLU(negative_slope=0.1)", (8, 5))
+layer_case("relu_threshold_8x5", "ReLU", "layers.ReLU(threshold=0.5)", (8, 5))
+layer_case("relu_all_4x3", "ReLU", "layers.ReLU(max_value=6.0, negative_slope=0.1, threshold=0.5)", (4, 3))
+layer_case("leakyrelu_8x5", "LeakyReLU", "layers.LeakyReLU()", (8, 5))
+layer_case("leakyrelu_3x7x2", "LeakyReLU", "layers.LeakyReLU(negative_slope=0.2)", (3, 7, 2))
+layer_case("elu_8x5", "ELU", "layers.ELU()", (8, 5))
+layer_case("elu_alpha_3x7x2", "ELU", "layers.ELU(alpha=0.5)", (3, 7, 2))
+layer_case("prelu_8x5", "PReLU", "layers.PReLU()", (8, 5))
+layer_case("prelu_shared_3x7x2", "PReLU", "layers.PReLU(shared_axes=[1])", (3, 7, 2))
+layer_case("softmax_8x5", "Softmax", "layers.Softmax()", (8, 5))
+layer_case("softmax_axis1_3x7x2", "Softmax", "layers.Softmax(axis=1)", (3, 7, 2))
+layer_case("softmax_axes12_3x7x2", "Softmax", "layers.Softmax(axis=(1, 2))", (3, 7, 2))
+
+# --- convolutions ----------------------------------------------------------------------
+layer_case("conv1d_valid_20x3_k3_f8", "Conv1D", "layers.Conv1D(8, 3)", (20, 3))
+layer_case("conv1d_same_s2_21x4_k5_f6", "Conv1D", "layers.Conv1D(6, 5, strides=2, padding='same')", (21, 4))
+layer_case("conv1d_dil2_nobias_16x2_k3_f5", "Conv1D", "layers.Conv1D(5, 3, dilation_rate=2, use_bias=False)", (16, 2))
+layer_case("conv1d_groups2_12x4_k3_f6", "Conv1D", "layers.Conv1D(6, 3, groups=2)", (12, 4))
+layer_case("conv1d_causal_10x3_k3_f4", "Conv1D", "layers.Conv1D(4, 3, padding='causal')", (10, 3))
+layer_case("conv2d_valid_10x10x3_k3_f8", "Conv2D", "layers.Conv2D(8, 3)", (10, 10, 3))
+layer_case("conv2d_same_s2_11x9x4_k5x3_f6", "Conv2D", "layers.Conv2D(6, (5, 3), strides=2, padding='same')", (11, 9, 4))
+layer_case("conv2d_valid_s2x1_12x12x2_k3_f4_relu", "Conv2D", "layers.Conv2D(4, 3, strides=(2, 1), activation='relu')", (12, 12, 2))
+layer_case("conv2d_dil2_nobias_14x14x3_k3_f5", "Conv2D", "layers.Conv2D(5, 3, dilation_rate=2, use_bias=False)", (14, 14, 3))
+layer_case("conv2d_groups2_8x8x4_k3_f6", "Conv2D", "layers.Conv2D(6, 3, groups=2)", (8, 8, 4))
+layer_case("conv2d_groups3_same_9x7x6_k3_f9", "Conv2D", "layers.Conv2D(9, 3, groups=3, padding='same')", (9, 7, 6))
+layer_case("conv2d_1x1_7x7x16_f32", "Conv2D", "layers.Conv2D(32, 1)", (7, 7, 16))
+layer_case("conv3d_valid_6x6x6x2_k3_f4", "Conv3D", "layers.Conv3D(4, 3)", (6, 6, 6, 2))
+layer_case("conv3d_same_s2_7x6x5x3_k3_f2", "Conv3D", "layers.Conv3D(2, 3, strides=2, padding='same')", (7, 6, 5, 3))
+layer_case("conv3d_nobias_dil2_7x7x7x1_k2_f3", "Conv3D", "layers.Conv3D(3, 2, dilation_rate=2, use_bias=False)", (7, 7, 7, 1))
+layer_case("conv3d_same_dil2_6x5x7x2_k3_f2", "Conv3D", "layers.Conv3D(2, 3, dilation_rate=(2, 1, 3), padding='same')", (6, 5, 7, 2))
+layer_case("conv3d_groups2_5x5x5x4_k3_f4", "Conv3D", "layers.Conv3D(4, 3, groups=2)", (5, 5, 5, 4))
+layer_case("conv1dt_valid_10x3_k3_f4", "Conv1DTranspose", "layers.Conv1DTranspose(4, 3)", (10, 3))
+layer_case("conv1dt_same_s2_9x2_k4_f5", "Conv1DTranspose", "layers.Conv1DTranspose(5, 4, strides=2, padding='same')", (9, 2))
+layer_case("conv1dt_valid_s3_nobias_7x4_k3_f2", "Conv1DTranspose", "layers.Conv1DTranspose(2, 3, strides=3, use_bias=False)", (7, 4))
+layer_case("conv2dt_valid_6x6x3_k3_f4", "Conv2DTranspose", "layers.Conv2DTranspose(4, 3)", (6, 6, 3))
+layer_case("conv2dt_same_s2_5x7x2_k3_f6", "Conv2DTranspose", "layers.Conv2DTranspose(6, 3, strides=2, padding='same')", (5, 7, 2))
+layer_case("conv2dt_valid_s2_nobias_4x4x5_k3_f3", "Conv2DTranspose", "layers.Conv2DTranspose(3, 3, strides=2, use_bias=False)", (4, 4, 5))
+layer_case("conv2dt_dil2_6x6x2_k3_f3", "Conv2DTranspose", "layers.Conv2DTranspose(3, 3, dilation_rate=2)", (6, 6, 2))
+layer_case("conv3dt_valid_4x4x4x2_k3_f3", "Conv3DTranspose", "layers.Conv3DTranspose(3, 3)", (4, 4, 4, 2))
+layer_case("conv3dt_same_s2_3x4x5x2_k2_f4", "Conv3DTranspose", "layers.Conv3DTranspose(4, 2, strides=2, padding='same')", (3, 4, 5, 2))
+layer_case("dwconv1d_valid_12x3_k3", "DepthwiseConv1D", "layers.DepthwiseConv1D(3)", (12, 3))
+layer_case("dwconv1d_same_s2_dm2_11x4_k5", "DepthwiseConv1D", "layers.DepthwiseConv1D(5, strides=2, padding='same', depth_multiplier=2)", (11, 4))
+layer_case("dwconv2d_valid_8x8x3_k3", "DepthwiseConv2D", "layers.DepthwiseConv2D(3)", (8, 8, 3))
+layer_case("dwconv2d_same_s2_dm2_9x7x4_k3", "DepthwiseConv2D", "layers.DepthwiseConv2D(3, strides=2, padding='same', depth_multiplier=2)", (9, 7, 4))
+layer_case("dwconv2d_dil2_nobias_10x10x2_k3", "DepthwiseConv2D", "layers.DepthwiseConv2D(3, dilation_rate=2, use_bias=False)", (10, 10, 2))
+layer_case("sepconv1d_valid_12x3_k3_f5", "SeparableConv1D", "layers.SeparableConv1D(5, 3)", (12, 3))
+layer_case("sepconv1d_same_s2_dm2_11x4_k3_f6", "SeparableConv1D", "layers.SeparableConv1D(6, 3, strides=2, padding='same', depth_multiplier=2)", (11, 4))
+layer_case("sepconv2d_valid_8x8x3_k3_f5", "SeparableConv2D", "layers.SeparableConv2D(5, 3)", (8, 8, 3))
+layer_case("sepconv2d_same_s2_dm2_9x7x4_k3_f6", "SeparableConv2D", "layers.SeparableConv2D(6, 3, strides=2, padding='same', depth_multiplier=2)", (9, 7, 4))
+layer_case("sepconv2d_nobias_dil2_10x10x2_k3_f4", "SeparableConv2D", "layers.SeparableConv2D(4, 3, dilation_rate=2, use_bias=False)", (10, 10, 2))
+
+# --- pooling ---------------------------------------------------------------------------
+for kind in ["Max", "Average"]:
+    k = kind.lower()[:3]
+    layer_case(f"{k}pool1d_valid_20x3", f"{kind}Pooling1D", f"layers.{kind}Pooling1D(2)", (20, 3))
+    layer_case(f"{k}pool1d_same_p3s2_21x4", f"{kind}Pooling1D", f"layers.{kind}Pooling1D(3, strides=2, padding='same')", (21, 4))
+    layer_case(f"{k}pool2d_valid_10x10x3", f"{kind}Pooling2D", f"layers.{kind}Pooling2D(2)", (10, 10, 3))
+    layer_case(f"{k}pool2d_same_p3s2_11x9x4", f"{kind}Pooling2D", f"layers.{kind}Pooling2D(3, strides=2, padding='same')", (11, 9, 4))
+    layer_case(f"{k}pool2d_valid_p3x2s1_7x6x2", f"{kind}Pooling2D", f"layers.{kind}Pooling2D((3, 2), strides=1)", (7, 6, 2))
+    layer_case(f"{k}pool3d_valid_6x6x6x2", f"{kind}Pooling3D", f"layers.{kind}Pooling3D(2)", (6, 6, 6, 2))
+    layer_case(f"{k}pool3d_same_p3s2_7x6x5x3", f"{kind}Pooling3D", f"layers.{kind}Pooling3D(3, strides=2, padding='same')", (7, 6, 5, 3))
+    layer_case(f"g{k}pool1d_20x3", f"Global{kind}Pooling1D", f"layers.Global{kind}Pooling1D()", (20, 3))
+    layer_case(f"g{k}pool1d_keep_7x5", f"Global{kind}Pooling1D", f"layers.Global{kind}Pooling1D(keepdims=True)", (7, 5))
+    layer_case(f"g{k}pool2d_10x10x3", f"Global{kind}Pooling2D", f"layers.Global{kind}Pooling2D()", (10, 10, 3))
+    layer_case(f"g{k}pool2d_5x7x4", f"Global{kind}Pooling2D", f"layers.Global{kind}Pooling2D()", (5, 7, 4))
+    layer_case(f"g{k}pool3d_4x5x6x2", f"Global{kind}Pooling3D", f"layers.Global{kind}Pooling3D()", (4, 5, 6, 2))
+
+# --- normalization ---------------------------------------------------------------------
+layer_case("bn_8x8x4", "BatchNormalization", "layers.BatchNormalization()", (8, 8, 4))
+layer_case("bn_16", "BatchNormalization", "layers.BatchNormalization()", (16,))
+layer_case("bn_axis1_5x6x3", "BatchNormalization", "layers.BatchNormalization(axis=1)", (5, 6, 3))
+layer_case("bn_noscale_nocenter_7x5", "BatchNormalization", "layers.BatchNormalization(scale=False, center=False)", (7, 5))
+layer_case("bn_noscale_6x3", "BatchNormalization", "layers.BatchNormalization(scale=False)", (6, 3))
+layer_case("ln_8x6", "LayerNormalization", "layers.LayerNormalization()", (8, 6))
+layer_case("ln_16", "LayerNormalization", "layers.LayerNormalization()", (16,))
+layer_case("ln_3x5x4", "LayerNormalization", "layers.LayerNormalization()", (3, 5, 4))
+layer_case("ln_axes12_3x5x4", "LayerNormalization", "layers.LayerNormalization(axis=[1, 2])", (3, 5, 4))
+layer_case("ln_noscale_nocenter_7x5", "LayerNormalization", "layers.LayerNormalization(scale=False, center=False)", (7, 5))
+layer_case("ln_rms_7x5", "LayerNormalization", "layers.LayerNormalization(rms_scaling=True)", (7, 5))
+layer_case("gn_8x8x4_g2", "GroupNormalization", "layers.GroupNormalization(groups=2)", (8, 8, 4))
+layer_case("gn_5x6_g3", "GroupNormalization", "layers.GroupNormalization(groups=3)", (5, 6))
+layer_case("gn_4x3x8_g4_noaffine", "GroupNormalization", "layers.GroupNormalization(groups=4, center=False, scale=False)", (4, 3, 8))
+layer_case("rmsn_8x6", "RMSNormalization", "layers.RMSNormalization()", (8, 6))
+layer_case("rmsn_3x5x4", "RMSNormalization", "layers.RMSNormalization()", (3, 5, 4))
+layer_case("rmsn_16", "RMSNormalization", "layers.RMSNormalization()", (16,))
+layer_case("unitnorm_8x6", "UnitNormalization", "layers.UnitNormalization()", (8, 6))
+layer_case("unitnorm_axes_3x5x4", "UnitNormalization", "layers.UnitNormalization(axis=[1, 2])", (3, 5, 4))
+layer_case("unitnorm_16", "UnitNormalization", "layers.UnitNormalization()", (16,))
+
+# --- regularization (inference) --------------------------------------------------------
+layer_case("dropout_8x6", "Dropout", "layers.Dropout(0.5)", (8, 6))
+layer_case("spatialdropout1d_8x6", "SpatialDropout1D", "layers.SpatialDropout1D(0.5)", (8, 6))
+layer_case("spatialdropout2d_4x4x3", "SpatialDropout2D", "layers.SpatialDropout2D(0.5)", (4, 4, 3))
+layer_case("spatialdropout3d_3x3x3x2", "SpatialDropout3D", "layers.SpatialDropout3D(0.5)", (3, 3, 3, 2))
+layer_case("gaussiannoise_8x6", "GaussianNoise", "layers.GaussianNoise(0.1)", (8, 6))
+layer_case("gaussiandropout_8x6", "GaussianDropout", "layers.GaussianDropout(0.1)", (8, 6))
+layer_case("alphadropout_8x6", "AlphaDropout", "layers.AlphaDropout(0.1)", (8, 6))
+layer_case("activityreg_8x6", "ActivityRegularization", "layers.ActivityRegularization(l1=0.01, l2=0.01)", (8, 6))
+
+# --- merging ---------------------------------------------------------------------------
+for name in ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"]:
+    low = name.lower()
+    layer_case(f"{low}_2x_8x6", name, f"layers.{name}()", (8, 6), (8, 6))
+    layer_case(f"{low}_2x_3x4x5", name, f"layers.{name}()", (3, 4, 5), (3, 4, 5))
+    if name != "Subtract":
+        layer_case(f"{low}_3x_8x6", name, f"layers.{name}()", (8, 6), (8, 6), (8, 6))
+        layer_case(f"{low}_4x_5", name, f"layers.{name}()", (5,), (5,), (5,), (5,))
+layer_case("add_broadcast_8x6_1x6", "Add", "layers.Add()", (8, 6), (1, 6))
+layer_case("concatenate_axis1_3x4_5x4", "Concatenate", "layers.Concatenate(axis=1)", (3, 4), (5, 4))
+layer_case("dot_axes1_8_8", "Dot", "layers.Dot(axes=1)", (8,), (8,))
+layer_case("dot_axes2_5x6_7x6", "Dot", "layers.Dot(axes=2)", (5, 6), (7, 6))
+layer_case("dot_axes1_5x6_5x7", "Dot", "layers.Dot(axes=1)", (5, 6), (5, 7))
+layer_case("dot_axes21_4x3_3x5", "Dot", "layers.Dot(axes=(2, 1))", (4, 3), (3, 5))
+layer_case("dot_normalize_5x6_7x6", "Dot", "layers.Dot(axes=2, normalize=True)", (5, 6), (7, 6))
+layer_case("dot_normalize_8_8", "Dot", "layers.Dot(axes=1, normalize=True)", (8,), (8,))
+
+# --- reshaping -------------------------------------------------------------------------
+layer_case("flatten_4x5x3", "Flatten", "layers.Flatten()", (4, 5, 3))
+layer_case("reshape_4x6", "Reshape", "layers.Reshape((6, 4))", (4, 6))
+layer_case("permute_4x5x3", "Permute", "layers.Permute((2, 1, 3))", (4, 5, 3))
+layer_case("repeatvector_6", "RepeatVector", "layers.RepeatVector(3)", (6,))
+layer_case("cropping1d_10x3", "Cropping1D", "layers.Cropping1D((1, 2))", (10, 3))
+layer_case("cropping2d_8x8x3", "Cropping2D", "layers.Cropping2D(((1, 2), (0, 1)))", (8, 8, 3))
+layer_case("cropping3d_6x6x6x2", "Cropping3D", "layers.Cropping3D()", (6, 6, 6, 2))
+layer_case("zeropadding1d_10x3", "ZeroPadding1D", "layers.ZeroPadding1D(2)", (10, 3))
+layer_case("zeropadding2d_5x5x3", "ZeroPadding2D", "layers.ZeroPadding2D(((1, 2), (0, 1)))", (5, 5, 3))
+layer_case("zeropadding3d_3x3x3x2", "ZeroPadding3D", "layers.ZeroPadding3D()", (3, 3, 3, 2))
+layer_case("upsampling1d_5x3", "UpSampling1D", "layers.UpSampling1D(3)", (5, 3))
+layer_case("upsampling2d_nearest_4x5x3", "UpSampling2D", "layers.UpSampling2D(2)", (4, 5, 3))
+layer_case("upsampling2d_bilinear_4x5x3", "UpSampling2D", "layers.UpSampling2D((2, 3), interpolation='bilinear')", (4, 5, 3))
+layer_case("upsampling2d_bilinear_3x3x2", "UpSampling2D", "layers.UpSampling2D(2, interpolation='bilinear')", (3, 3, 2))
+layer_case("upsampling3d_3x3x3x2", "UpSampling3D", "layers.UpSampling3D(2)", (3, 3, 3, 2))
+
+# --- embeddings and einsum -------------------------------------------------------------
+layer_case("embedding_100x8_len5", "Embedding", "layers.Embedding(100, 8)", (5,), dtype="int32")
+layer_case("embedding_50x3_len7_mask", "Embedding", "layers.Embedding(50, 3, mask_zero=True)", (7,), dtype="int32")
+layer_case("einsumdense_ab_bc_32_16", "EinsumDense", "layers.EinsumDense('ab,bc->ac', output_shape=16, bias_axes='c')", (32,))
+layer_case("einsumdense_abc_cd_6x8_4", "EinsumDense", "layers.EinsumDense('abc,cd->abd', output_shape=(None, 4), bias_axes='d')", (6, 8))
+layer_case("einsumdense_abc_cde_nobias_6x8_2x3", "EinsumDense", "layers.EinsumDense('abc,cde->abde', output_shape=(None, 2, 3))", (6, 8))
+layer_case("einsumdense_abcd_cde_5x2x3_4_relu", "EinsumDense", "layers.EinsumDense('abcd,cde->abe', output_shape=(5, 4), bias_axes='e', activation='relu')", (5, 2, 3))
+
+# --- attention -------------------------------------------------------------------------
+source_case("mha_self_6x16_h2_k4", "MultiHeadAttention", """
+x = keras.Input(shape=(6, 16))
+model = keras.Model(x, layers.MultiHeadAttention(num_heads=2, key_dim=4)(x, x))
+""")
+source_case("mha_cross_5x8_7x6_h3_k2_v5", "MultiHeadAttention", """
+q = keras.Input(shape=(5, 8))
+v = keras.Input(shape=(7, 6))
+model = keras.Model([q, v], layers.MultiHeadAttention(num_heads=3, key_dim=2, value_dim=5)(q, v))
+""")
+source_case("mha_qkv_4x8_6x6_6x10_h2_k3_nobias", "MultiHeadAttention", """
+q = keras.Input(shape=(4, 8))
+v = keras.Input(shape=(6, 6))
+k = keras.Input(shape=(6, 10))
+model = keras.Model([q, v, k], layers.MultiHeadAttention(num_heads=2, key_dim=3, use_bias=False)(q, v, k))
+""")
+source_case("mha_mask_6x16_h2_k4", "MultiHeadAttention", """
+x = keras.Input(shape=(6, 16))
+m = keras.Input(shape=(6, 6), dtype="bool")
+model = keras.Model([x, m], layers.MultiHeadAttention(num_heads=2, key_dim=4)(x, x, attention_mask=m))
+""")
+source_case("mha_causal_6x16_h2_k4", "MultiHeadAttention", """
+x = keras.Input(shape=(6, 16))
+model = keras.Model(x, layers.MultiHeadAttention(num_heads=2, key_dim=4)(x, x, use_causal_mask=True))
+""")
+source_case("mha_outshape_5x8_h2_k4_o12", "MultiHeadAttention", """
+x = keras.Input(shape=(5, 8))
+model = keras.Model(x, layers.MultiHeadAttention(num_heads=2, key_dim=4, output_shape=12)(x, x))
+""")
+source_case("attention_5x8_7x8", "Attention", """
+q = keras.Input(shape=(5, 8))
+v = keras.Input(shape=(7, 8))
+model = keras.Model([q, v], layers.Attention()([q, v]))
+""")
+source_case("attention_qvk_4x6_9x6_9x6", "Attention", """
+q = keras.Input(shape=(4, 6))
+v = keras.Input(shape=(9, 6))
+k = keras.Input(shape=(9, 6))
+model = keras.Model([q, v, k], layers.Attention()([q, v, k]))
+""")
+source_case("attention_scale_5x8_7x8", "Attention", """
+q = keras.Input(shape=(5, 8))
+v = keras.Input(shape=(7, 8))
+model = keras.Model([q, v], layers.Attention(use_scale=True)([q, v]))
+""")
+source_case("attention_concat_5x8_7x8", "Attention", """
+q = keras.Input(shape=(5, 8))
+v = keras.Input(shape=(7, 8))
+model = keras.Model([q, v], layers.Attention(score_mode="concat")([q, v]))
+""")
+source_case("attention_causal_6x4", "Attention", """
+q = keras.Input(shape=(6, 4))
+v = keras.Input(shape=(6, 4))
+model = keras.Model([q, v], layers.Attention()([q, v], use_causal_mask=True))
+""")
+source_case("additiveattention_5x8_7x8", "AdditiveAttention", """
+q = keras.Input(shape=(5, 8))
+v = keras.Input(shape=(7, 8))
+model = keras.Model([q, v], layers.AdditiveAttention()([q, v]))
+""")
+source_case("additiveattention_noscale_4x6_9x6", "AdditiveAttention", """
+q = keras.Input(shape=(4, 6))
+v = keras.Input(shape=(9, 6))
+model = keras.Model([q, v], layers.AdditiveAttention(use_scale=False)([q, v]))
+""")
+
+# --- recurrent -------------------------------------------------------------------------
+for rnn in ["SimpleRNN", "LSTM", "GRU"]:
+    low = rnn.lower()
+    layer_case(f"{low}_last_5x3_u4", rnn, f"layers.{rnn}(4)", (5, 3))
+    layer_case(f"{low}_seq_5x3_u4", rnn, f"layers.{rnn}(4, return_sequences=True)", (5, 3))
+    layer_case(f"{low}_last_9x6_u2", rnn, f"layers.{rnn}(2)", (9, 6))
+    layer_case(f"{low}_seq_7x2_u5", rnn, f"layers.{rnn}(5, return_sequences=True)", (7, 2))
+    layer_case(f"{low}_unroll_5x3_u4", rnn, f"layers.{rnn}(4, unroll=True)", (5, 3))
+    layer_case(f"{low}_unroll_seq_6x2_u3", rnn, f"layers.{rnn}(3, unroll=True, return_sequences=True)", (6, 2))
+layer_case("gru_noreset_5x3_u4", "GRU", "layers.GRU(4, reset_after=False)", (5, 3))
+layer_case("gru_noreset_unroll_5x3_u4", "GRU", "layers.GRU(4, reset_after=False, unroll=True)", (5, 3))
+layer_case("lstm_nobias_5x3_u4", "LSTM", "layers.LSTM(4, use_bias=False)", (5, 3))
+layer_case("bidirectional_lstm_5x3_u4", "Bidirectional", "layers.Bidirectional(layers.LSTM(4))", (5, 3))
+
+# --- preprocessing ---------------------------------------------------------------------
+layer_case("rescaling_8x6", "Rescaling", "layers.Rescaling(1 / 255)", (8, 6))
+layer_case("rescaling_offset_4x4x3", "Rescaling", "layers.Rescaling(1 / 127.5, offset=-1)", (4, 4, 3))
+layer_case("normalization_8x6", "Normalization", "layers.Normalization(mean=0.5, variance=4.0)", (8, 6))
+layer_case("normalization_axis_4x4x3", "Normalization", "layers.Normalization(axis=-1, mean=[0.1, 0.2, 0.3], variance=[1.0, 2.0, 3.0])", (4, 4, 3))
+layer_case("normalization_invert_4x4x3", "Normalization", "layers.Normalization(axis=-1, mean=[0.1, 0.2, 0.3], variance=[1.0, 2.0, 3.0], invert=True)", (4, 4, 3))
+layer_case("resizing_bilinear_8x8x3_to_4x6", "Resizing", "layers.Resizing(4, 6)", (8, 8, 3))
+layer_case("resizing_nearest_5x5x2_to_10x7", "Resizing", "layers.Resizing(10, 7, interpolation='nearest')", (5, 5, 2))
+layer_case("resizing_bilinear_crop_8x6x3_to_4x4", "Resizing", "layers.Resizing(4, 4, crop_to_aspect_ratio=True)", (8, 6, 3))
+layer_case("centercrop_8x8x3_to_4x6", "CenterCrop", "layers.CenterCrop(4, 6)", (8, 8, 3))
+layer_case("centercrop_upsize_4x4x3_to_6x5", "CenterCrop", "layers.CenterCrop(6, 5)", (4, 4, 3))
+
+# --- argument variants that change the lowering ---------------------------------------
+layer_case("relu_max5_8x5", "ReLU", "layers.ReLU(max_value=5.0)", (8, 5))
+layer_case("relu_slope_max6_4x3", "ReLU", "layers.ReLU(max_value=6.0, negative_slope=0.1)", (4, 3))
+layer_case("relu_threshold_slope_4x3", "ReLU", "layers.ReLU(threshold=0.5, negative_slope=0.1)", (4, 3))
+layer_case("bn_nocenter_6x3", "BatchNormalization", "layers.BatchNormalization(center=False)", (6, 3))
+layer_case("bn_4d_axis2_3x4x5", "BatchNormalization", "layers.BatchNormalization(axis=2)", (3, 4, 5))
+layer_case("ln_scaleonly_7x5", "LayerNormalization", "layers.LayerNormalization(center=False)", (7, 5))
+layer_case("ln_centeronly_7x5", "LayerNormalization", "layers.LayerNormalization(scale=False)", (7, 5))
+layer_case("ln_axis1_3x5x4", "LayerNormalization", "layers.LayerNormalization(axis=1)", (3, 5, 4))
+layer_case("gn_scaleonly_6x6x6_g3", "GroupNormalization", "layers.GroupNormalization(groups=3, center=False)", (6, 6, 6))
+layer_case("gn_centeronly_6x6x6_g3", "GroupNormalization", "layers.GroupNormalization(groups=3, scale=False)", (6, 6, 6))
+layer_case("gn_instance_5x5x4", "GroupNormalization", "layers.GroupNormalization(groups=-1)", (5, 5, 4))
+layer_case("einsumdense_fallback_abcd_de_3x4x5_6", "EinsumDense", "layers.EinsumDense('abcd,de->abce', output_shape=(3, 4, 6), bias_axes='e')", (3, 4, 5))
+source_case("mha_dropout_6x16_h2_k4", "MultiHeadAttention", """
+x = keras.Input(shape=(6, 16))
+model = keras.Model(x, layers.MultiHeadAttention(num_heads=2, key_dim=4, dropout=0.1)(x, x))
+""")
+source_case("mha_scores_5x8_h2_k3", "MultiHeadAttention", """
+x = keras.Input(shape=(5, 8))
+model = keras.Model(x, layers.MultiHeadAttention(num_heads=2, key_dim=3)(x, x, return_attention_scores=True))
+""")
+source_case("mha_1head_6x10_k5", "MultiHeadAttention", """
+x = keras.Input(shape=(6, 10))
+model = keras.Model(x, layers.MultiHeadAttention(num_heads=1, key_dim=5)(x, x))
+""")
+source_case("mha_2d_attention_axes_4x3x8_h2_k2", "MultiHeadAttention", """
+x = keras.Input(shape=(4, 3, 8))
+model = keras.Model(x, layers.MultiHeadAttention(num_heads=2, key_dim=2, attention_axes=(1, 2))(x, x))
+""")
+layer_case("simplernn_nobias_6x3_u5", "SimpleRNN", "layers.SimpleRNN(5, use_bias=False)", (6, 3))
+layer_case("gru_nobias_6x3_u5", "GRU", "layers.GRU(5, use_bias=False)", (6, 3))
+layer_case("gru_noreset_unroll_seq_4x3_u2", "GRU", "layers.GRU(2, reset_after=False, unroll=True, return_sequences=True)", (4, 3))
+layer_case("lstm_unroll_nobias_4x3_u2", "LSTM", "layers.LSTM(2, use_bias=False, unroll=True)", (4, 3))
+layer_case("conv2d_groups2_valid_10x10x4_k3_f4_nobias", "Conv2D", "layers.Conv2D(4, 3, groups=2, use_bias=False)", (10, 10, 4))
+layer_case("dwconv2d_s2_dil_decomp_12x12x2_k3", "DepthwiseConv2D", "layers.DepthwiseConv2D(3, strides=2, dilation_rate=2)", (12, 12, 2))
+layer_case("upsampling2d_bilinear_8x8x1", "UpSampling2D", "layers.UpSampling2D(3, interpolation='bilinear')", (8, 8, 1))
+
+# --- small composite models (per-layer rules must add up) ------------------------------
+source_case("composite_cnn", "Sequential", """
+model = keras.Sequential([
+    keras.Input(shape=(16, 16, 3)),
+    layers.Conv2D(8, 3, activation="relu"),
+    layers.BatchNormalization(),
+    layers.MaxPooling2D(),
+    layers.Conv2D(16, 3, padding="same", activation="relu"),
+    layers.GlobalAveragePooling2D(),
+    layers.Dropout(0.5),
+    layers.Dense(10, activation="softmax"),
+])
+""")
+source_case("composite_residual", "Functional", """
+x = keras.Input(shape=(8, 8, 4))
+y = layers.Conv2D(4, 3, padding="same", use_bias=False)(x)
+y = layers.BatchNormalization()(y)
+y = layers.Activation("relu")(y)
+y = layers.Add()([x, y])
+y = layers.Flatten()(y)
+model = keras.Model(x, layers.Dense(3)(y))
+""")
+
+
+def build(case: dict, keras_module=None):
+    """Run ``case["source"]`` with ``keras`` (real Keras by default) and return its ``model``."""
+    if keras_module is None:
+        import keras as keras_module
+    namespace = {"keras": keras_module, "layers": keras_module.layers}
+    exec(compile(case["source"], f"<case {case['id']}>", "exec"), namespace)
+    return namespace["model"]
+
+
+def main(argv=None) -> int:
+    import json
+    import sys
+
+    from tests.analysis.tf_profiler import profile_keras_model
+
+    wanted = sys.argv[1:] if argv is None else argv
+    for case in CASES:
+        if wanted and not any(w in case["id"] for w in wanted):
+            continue
+        try:
+            result = profile_keras_model(build(case))
+        except Exception as error:  # a case Keras rejects is reported, not fatal
+            result = {"error": f"{type(error).__name__}: {error}"[:300]}
+        print(json.dumps({"id": case["id"], "layer": case["layer"], **result}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    raise SystemExit(main())
