@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import math
 
+from ..core import cost
+from ..core.cost import POSITIONS, Factor, factor
 from ..core.explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Step, Text, num, shape_text
 from ..core.layer import Layer
 from .core import einsum_shapes
@@ -79,6 +81,25 @@ class _Projection(Layer):
 
     def compute_output_shape(self, input_shape):
         return _einsum_shapes(self.equation, self.bias_axes, input_shape, self.partial_output)[2]
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """MACs = kept positions × contracted inputs × kernel outputs (one product per einsum letter,
+        batch excluded); FLOPs = 2 × MACs + a bias add per output element."""
+        inputs, rest = self.equation.split(",")
+        kernel_letters, out_letters = rest.split("->")
+        sizes = dict(zip(inputs, input_shape))
+        sizes.update(zip(kernel_letters, self.kernel.shape))
+        kept = [sizes[c] for c in inputs[1:] if c in out_letters]
+        bound = [sizes[c] for c in inputs if c not in out_letters]
+        new = [sizes[c] for c in kernel_letters if c not in inputs]
+        factors = ([factor(tuple(kept), POSITIONS)] if kept else []) + [
+            factor(tuple(bound), Text("inputs", "个输入")), factor(tuple(new), Text("outputs", "个输出"))]
+        terms = [cost.macs(Text(f"{self.name} projection", f"{self.name} 投影"), *factors)]
+        if self.bias is not None:
+            out = [sizes[c] for c in out_letters[1:]]
+            terms.append(cost.flops(Text(f"{self.name} bias add", f"{self.name} 加偏置"),
+                                    factor(tuple(out), cost.ELEMENTS)))
+        return cost.Cost(terms)
 
 
 class _Softmax(Layer):
@@ -166,6 +187,34 @@ class _ProjectedAttention(_CallExplained):
             return [out, self._scores_shape(query, value, key)]
         return out
 
+    def _projection_cost(self, name, shape) -> list:
+        layer = next(p[0] for p in self._projections if p[0].name == name)
+        return layer.compute_cost(shape).terms
+
+    def _cost(self, query, value, key, heads_q, kd, vd, attn, return_attention_scores):
+        """Projections, then the attention products (see ``cost_for_call``), then the output projection."""
+        query, value = tuple(query), tuple(value)
+        key = value if key is None else tuple(key)
+        terms = []
+        if self._has_gate():
+            terms += self._projection_cost("gate", query)
+        terms += self._projection_cost("query", query)
+        terms += self._projection_cost("key", key)
+        terms += self._projection_cost("value", value)
+        pq = query[:-1] + (heads_q, kd)
+        pk = key[:-1] + (heads_q, kd)  # GQA repeats its key/value heads to the query heads (a copy)
+        pv = value[:-1] + (heads_q, vd)
+        fused = not (self._dropout_rate() > 0.0 or return_attention_scores or len(pq) != 4)
+        if fused:
+            attn = (1,)  # dot_product_attention: "BTNH,BSNH->BNTS" whatever the axes
+        terms += _attention_core_terms(pq, pk, pv, attn, fused, self._KEY_WORD, self._VALUE_WORD)
+        context = pq[:-1] + (vd,)
+        if self._has_gate():
+            terms.append(cost.flops(Text("gate multiply", "乘以门控"), factor(tuple(context[1:]), cost.ELEMENTS)))
+        terms += self._projection_cost("attention_output", context)
+        return cost.Cost(terms, note=Text("masks select values (no arithmetic); dropout does nothing in "
+                                          "inference", "掩码只选择数值（无算术）；推理时 dropout 不做运算"))
+
     def _projection_step(self, layer, kernel_names, bias_names) -> Step:
         kernel, bias = layer.kernel, layer.bias
         formula = _factors(kernel.shape) + (f" + {_factors(bias.shape)}" if bias is not None else "")
@@ -197,6 +246,42 @@ class _ProjectedAttention(_CallExplained):
                      Text("the sum of the " + ", ".join(names) + " projections (each an einsum kernel + bias)",
                           "、".join(names) + " 各投影（einsum 权重 + 偏置）的参数之和"))
         return [total] + steps
+
+
+_SCORES = Text("scores", "个分数")
+
+
+def _attention_core_terms(pq, pk, pv, attn, fused, key_word, value_word) -> list:
+    """QKᵀ, the scale, softmax and AV of projected query/key/value shapes (batch axis first).
+
+    ``attn``: the attention axes of the projected tensors (the other axes but the last are
+    shared, heads included). ``fused``: Keras' ``dot_product_attention`` path, which scales the
+    scores; otherwise the projected query is scaled before QKᵀ.
+    """
+    rank = len(pq)
+    heads_axis = rank - 2
+    shared = [i for i in range(1, rank - 1) if i not in attn]
+    q_pos = factor(tuple(pq[a] for a in attn), Text("query positions", "个 query 位置"))
+    k_pos = factor(tuple(pk[a] for a in attn), Text("key positions", "个 key 位置"))
+    common = [q_pos, k_pos]
+    others = [pq[i] for i in shared if i != heads_axis]
+    if others:
+        common.append(factor(tuple(others), Text("positions on the other axes", "个其他轴位置")))
+    if heads_axis in shared:
+        common.append(factor(pq[heads_axis], Text("heads", "个头")))
+    values = [f.value for f in common]
+    scores = [Factor(None if None in values else math.prod(values), " × ".join(f.text for f in common), _SCORES)]
+    terms = [cost.macs(Text("QKᵀ scores", "QKᵀ 打分"), *common, factor(pq[-1], key_word))]
+    scale = f"1/√{key_word.en}"
+    if fused:
+        terms.append(cost.flops(Text(f"scale the scores by {scale}", f"分数乘以 {scale}"), *scores))
+    else:
+        terms.append(cost.flops(Text(f"scale the query by {scale}", f"query 乘以 {scale}"),
+                                factor(tuple(pq[1:]), cost.ELEMENTS)))
+    terms.append(cost.flops(Text("softmax (exp, sum, divide)", "softmax（指数、求和、除法）"), *scores,
+                            Factor(3, "3", Text("per score", "每个分数"))))
+    terms.append(cost.macs(Text("scores · V", "分数 · V"), *common, factor(pv[-1], value_word)))
+    return terms
 
 
 _HEADS = Text("num_heads", "头数 num_heads")
@@ -326,6 +411,29 @@ class MultiHeadAttention(_ProjectedAttention):
     def _scores_shape(self, query, value, key=None):
         return (query[0], self._num_heads, query[1], query[1])
 
+    _KEY_WORD = _KEY_DIM
+    _VALUE_WORD = _VALUE_DIM
+
+    def _has_gate(self):
+        return self._use_gate
+
+    def _dropout_rate(self):
+        return self._dropout
+
+    def cost_for_call(self, output_shape, query, value, key=None, *args, return_attention_scores=False, **kwargs):
+        """MACs = Q, K, V and output projections (einsums) + QKᵀ (T_q × T_k × heads × key_dim)
+        + AV (T_q × T_k × heads × value_dim); FLOPs = 2 × MACs + projection biases + the 1/√key_dim
+        scale (on the query, or on the scores in Keras' fused path: no dropout, no returned scores,
+        3-d query) + softmax 3 per score (+ the gate multiply with use_gate). T_q, T_k: the
+        attention axes' positions (every axis but batch and features by default)."""
+        rank = len(query) + 1
+        if self._attention_axes is None:
+            attn = tuple(range(1, rank - 2))
+        else:
+            attn = tuple(a if a >= 0 else (rank - 1) + a for a in self._attention_axes)
+        return self._cost(query, value, key, self._num_heads, self._key_dim, self._value_dim,
+                          attn, return_attention_scores)
+
     def explain_shape(self, query, value=None, key=None, return_attention_scores=False, **kwargs):
         query_shape, value_shape = query, value
         out = self.compute_output_shape(query_shape, value_shape, key)
@@ -426,6 +534,22 @@ class GroupedQueryAttention(_ProjectedAttention):
         kv_len = value[1] if key is None else key[1]
         return (query[0], self.num_query_heads, query[1], kv_len)
 
+    _KEY_WORD = Text("head_dim", "head_dim")
+    _VALUE_WORD = Text("head_dim", "head_dim")
+
+    def _has_gate(self):
+        return self.use_gate
+
+    def _dropout_rate(self):
+        return self.dropout
+
+    def cost_for_call(self, output_shape, query, value, key=None, *args, return_attention_scores=False, **kwargs):
+        """MACs = Q, K, V and output projections + QKᵀ and AV (T_q × T_k × num_query_heads × head_dim
+        each; key/value heads are repeated, a copy); FLOPs = 2 × MACs + projection biases + the
+        1/√head_dim scale (on the scores in Keras' fused path, else on the query) + softmax 3 per score."""
+        return self._cost(query, value, key, self.num_query_heads, self.head_dim,
+                          self.head_dim, (1,), return_attention_scores)
+
     def explain_shape(self, query, value=None, key=None, return_attention_scores=False, **kwargs):
         query_shape, value_shape = query, value
         out = self.compute_output_shape(query_shape, value_shape, key)
@@ -496,6 +620,38 @@ class Attention(_CallExplained):
         key = inputs[2] if len(inputs) > 2 else inputs[1]
         return (*inputs[0][:-1], key[-2])
 
+    def cost_for_call(self, output_shape, inputs, *args, **kwargs):
+        """dot: MACs = T_q × T_k × dim (QKᵀ) + T_q × T_k × d_value (AV); FLOPs = 2 × MACs + a scale multiply
+        per score (use_scale) + softmax 3 per score. concat: per score and feature an add, a multiply by
+        scale (use_scale), a tanh and a sum (dim each), then × concat_score_weight per score."""
+        query, value = tuple(inputs[0]), tuple(inputs[1])
+        key = tuple(inputs[2]) if len(inputs) > 2 else value
+        pairs = [factor(tuple(query[1:-1]), Text("query positions", "个 query 位置")),
+                 factor(key[-2], Text("key positions", "个 key 位置"))]
+        values = [f.value for f in pairs]
+        scores = Factor(None if None in values else math.prod(values), " × ".join(f.text for f in pairs), _SCORES)
+        features = factor(query[-1], Text("features", "个特征"))
+        terms = self._score_terms(pairs, scores, features)
+        terms.append(cost.flops(Text("softmax (exp, sum, divide)", "softmax（指数、求和、除法）"), scores,
+                                Factor(3, "3", Text("per score", "每个分数"))))
+        terms.append(cost.macs(Text("scores · value", "分数 · value"), *pairs,
+                               factor(value[-1], Text("value features", "个 value 特征"))))
+        return cost.Cost(terms, note=Text("masks select values (no arithmetic); dropout does nothing in "
+                                          "inference", "掩码只选择数值（无算术）；推理时 dropout 不做运算"))
+
+    def _score_terms(self, pairs, scores, features) -> list:
+        if self.score_mode == "dot":
+            terms = [cost.macs(Text("query · keyᵀ", "query · keyᵀ"), *pairs, features)]
+            if self.use_scale:
+                terms.append(cost.flops(Text("scale the scores", "分数乘以 scale"), scores))
+            return terms
+        per = 3 + int(self.use_scale)
+        word = ("add, scale, tanh, sum" if self.use_scale else "add, tanh, sum",
+                "相加、缩放、tanh、求和" if self.use_scale else "相加、tanh、求和")
+        return [cost.flops(Text(f"concat scores ({word[0]})", f"拼接打分（{word[1]}）"), scores, features,
+                           Factor(per, str(per), Text("per feature", "每个特征"))),
+                cost.flops(Text("× concat_score_weight", "乘以 concat_score_weight"), scores)]
+
     def param_rule(self):
         parts_en, parts_zh = [], []
         if self.scale is not None:
@@ -550,6 +706,16 @@ class AdditiveAttention(Attention):
         if self.use_scale:
             self.scale = self.add_weight(name="scale", shape=[dim])
         self.built = True
+
+    def cost_for_call(self, output_shape, inputs, *args, **kwargs):
+        """MACs = T_q × T_k × d_value (AV); FLOPs = 2 × MACs + per score and feature an add, a tanh,
+        a scale multiply (Keras multiplies by 1.0 without use_scale) and a sum (4 × T_q × T_k × dim)
+        + softmax 3 per score."""
+        return super().cost_for_call(output_shape, inputs, *args, **kwargs)
+
+    def _score_terms(self, pairs, scores, features) -> list:
+        return [cost.flops(Text("additive scores (add, tanh, scale, sum)", "加性打分（相加、tanh、缩放、求和）"),
+                           scores, features, Factor(4, "4", Text("per feature", "每个特征")))]
 
     def _scale_rule(self):
         return Text(f"use_scale: one scale per query feature ({num(self.scale.shape[0])})",

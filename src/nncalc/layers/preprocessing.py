@@ -17,7 +17,9 @@ from __future__ import annotations
 import math
 
 
+from ..core import cost
 from ..core.args import standardize_data_format
+from ..core.cost import Cost, Factor, Term, factor
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core.layer import Layer
 from ..errors import Unsupported
@@ -37,6 +39,17 @@ def _check_seed(seed) -> None:
     """``SeedGenerator(seed)``: an integer or None."""
     if seed is not None and not isinstance(seed, int):
         raise ValueError(f"Argument `seed` must be an integer. Received: seed={seed}")
+
+
+PER_ELEMENT = Text("per element", "每个元素")
+NO_FLOAT_ARITHMETIC = Text("no floating-point arithmetic (hashing, table lookups, integer encoding)",
+                           "无浮点运算（哈希、查表、整数编码）")
+
+
+def _per_element(label: Text, shape, per: int) -> Term:
+    """``elements × per per element`` FLOPs of ``shape`` (batch excluded)."""
+    extra = [Factor(per, str(per), PER_ELEMENT)] if per != 1 else []
+    return cost.flops(label, cost.elements(shape), *extra)
 
 
 def _value_range(value_range):
@@ -102,10 +115,18 @@ class BaseImagePreprocessingLayer(DataLayer):
     def output_dtype(self, inputs):
         return self.compute_dtype
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """0: Keras applies this augmentation only in training (in inference the images pass unchanged)."""
+        return cost.free(cost.INFERENCE_NOOP)
+
 
 # ---------------------------------------------------------------------------- Rescaling
 class Rescaling(DataLayer):
     """``x * scale + offset`` on every value; the shape does not change."""
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """FLOPs = 2 per element (x × scale + offset)."""
+        return Cost([_per_element(Text("multiply by scale, add offset", "乘以 scale，加 offset"), input_shape, 2)])
 
     def __init__(self, scale, offset=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -154,6 +175,15 @@ class _SizedImageLayer(BaseImagePreprocessingLayer):
 class Resizing(_SizedImageLayer):
     """Resizes images to ``height`` × ``width`` (the channel axis is kept)."""
 
+    # FLOPs per output value of each interpolation, as TF's resize kernels compute it.
+    _INTERPOLATION_COST = {"nearest": 0, "bilinear": 9, "bicubic": 40}
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """Per output value: nearest 0 (a gather); bilinear 9 FLOPs (3 lerps a + (b − a)·t); bicubic
+        20 MACs (4 row and 1 column interpolations of 4 taps); area, lanczos, gaussian, mitchellcubic and
+        antialias=True: unknown (the taps depend on the scale). Crop/pad to aspect ratio: free."""
+        return _resize_cost(self.interpolation, self.antialias, output_shape or self.compute_output_shape(input_shape))
+
     SIZE_RULE = Text("the height and width axes become height × width; the channels are kept",
                      "高和宽变为 height × width，通道数不变")
 
@@ -172,8 +202,31 @@ class Resizing(_SizedImageLayer):
         self.antialias = bool(antialias)
 
 
+def _resize_cost(interpolation, antialias, output_shape) -> Cost:
+    if interpolation == "nearest":
+        return cost.free(Text("nearest-neighbour resize: a gather, no arithmetic", "最近邻缩放：只取值，无算术"))
+    if antialias or interpolation not in ("bilinear", "bicubic"):
+        what = "antialias=True" if antialias else f"interpolation='{interpolation}'"
+        return Cost(unknown=Text(f"nncalc does not count a resize with {what} (TF's kernel taps depend on the scale)",
+                                 f"nncalc 不统计 {what} 的缩放（TF 的插值抽头数取决于缩放比例）"))
+    if interpolation == "bilinear":
+        return Cost([_per_element(Text("bilinear interpolation (3 lerps a + (b − a)·t)",
+                                       "双线性插值（3 次线性插值 a + (b − a)·t）"), output_shape, 9)])
+    return Cost([cost.macs(Text("bicubic interpolation (4 × 4 taps, separable)", "双三次插值（4 × 4 抽头，可分离）"),
+                           cost.elements(output_shape), Factor(20, "(4 × 4 + 4)", Text("taps", "个抽头")))])
+
+
 class CenterCrop(_SizedImageLayer):
     """Crops the central ``height`` × ``width`` window (smaller images are resized first)."""
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """0 when the image is at least height × width (a crop); otherwise Keras' smart_resize crops to
+        the aspect ratio and resizes bilinearly: 9 FLOPs per output value."""
+        h, w = self._axes(input_shape)
+        if all(size is None or size >= want for size, want in ((input_shape[h], self.height),
+                                                               (input_shape[w], self.width))):
+            return cost.free(Text("a crop: no arithmetic", "裁剪：无算术"))
+        return _resize_cost("bilinear", False, output_shape or self.compute_output_shape(input_shape))
 
     SIZE_RULE = Text("the central height × width window is kept; the channels are kept",
                      "保留中央 height × width 区域，通道数不变")
@@ -194,6 +247,11 @@ class CenterCrop(_SizedImageLayer):
 
 class RandomCrop(_SizedImageLayer):
     """Crops a random ``height`` × ``width`` window while training (the centre at inference)."""
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """0: in inference Keras 3 returns the images as they are (no crop, no resize)."""
+        return cost.free(Text("does nothing in inference (Keras 3 returns the images uncropped)",
+                              "推理时不做任何运算（Keras 3 原样返回图像，不裁剪）"))
 
     SIZE_RULE = Text("a height × width window is cropped; the channels are kept",
                      "裁剪出 height × width 的区域，通道数不变")
@@ -580,6 +638,19 @@ class Solarization(BaseImagePreprocessingLayer):
 class AutoContrast(BaseImagePreprocessingLayer):
     """Stretches each image's values to the full ``value_range``."""
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """Always active: per element 2 (per-channel min and max over height × width) + 2 (× scale + offset)
+        + 2 (clip) + 1 (NaN check), + 8 when value_range ≠ (0, 255) (two range conversions of 4);
+        + 4 per channel (scale = 255 / (high − low), offset = −low × scale)."""
+        per = 7 + (0 if list(self.value_range) == [0, 255] else 8)
+        words = ("min, max, scale, offset, clip, NaN check" + ("" if per == 7 else ", range conversions"),
+                 "最小值、最大值、缩放、平移、截断、NaN 检查" + ("" if per == 7 else "、数值范围转换"))
+        # Keras reduces over axes 1 and 2 of the batch: one statistic per remaining position
+        stats = factor(tuple(input_shape[3:]), Text("statistics", "个统计量"))
+        return Cost([_per_element(Text(words[0], words[1]), input_shape, per),
+                     cost.flops(Text("scale and offset per channel", "每个通道的缩放与平移"), stats,
+                                Factor(4, "4", Text("per channel", "每个通道")))])
+
     _USE_BASE_FACTOR = False
     SHAPE_RULE = SAME_SHAPE_RULE
 
@@ -605,6 +676,12 @@ class Equalization(BaseImagePreprocessingLayer):
 
 class ContrastLimitedAdaptiveHistogramEqualization(BaseImagePreprocessingLayer):
     """CLAHE: histogram equalization per tile of ``tile_grid_size`` with clipping."""
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """Unknown: always active, but its per-tile histograms, clipping and lookups are data-dependent
+        gathers and scatters that nncalc does not count."""
+        return Cost(unknown=Text("nncalc does not count CLAHE (per-tile histograms, clipping and lookups)",
+                                 "nncalc 不统计 CLAHE（逐块直方图、截断与查表）"))
 
     SHAPE_RULE = SAME_SHAPE_RULE
 
@@ -726,14 +803,18 @@ class RandomColorJitter(_AugmentationPolicy):
         self.value_range = value_range
         self.seed = seed
         _check_seed(seed)
-        for cls, factor in ((RandomBrightness, brightness_factor), (RandomContrast, contrast_factor),
-                            (RandomSaturation, saturation_factor), (RandomHue, hue_factor)):
-            if factor is not None:
-                self._own(cls(factor=factor, value_range=value_range, seed=seed))
+        for cls, value in ((RandomBrightness, brightness_factor), (RandomContrast, contrast_factor),
+                           (RandomSaturation, saturation_factor), (RandomHue, hue_factor)):
+            if value is not None:
+                self._own(cls(factor=value, value_range=value_range, seed=seed))
 
 
 class MaxNumBoundingBoxes(BaseImagePreprocessingLayer):
     """Pads or trims the bounding boxes of a dict input to ``max_number`` per image."""
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """0: the images pass unchanged; the boxes are padded or trimmed (data movement)."""
+        return cost.free()
 
     SHAPE_RULE = SAME_SHAPE_RULE
 
@@ -765,6 +846,18 @@ class Normalization(DataLayer):
     ``variance`` of shape (input sizes on the kept axes) and a scalar ``count`` (int64);
     ``adapt()`` fills them from data (nncalc keeps only their shapes).
     """
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """FLOPs = 2 per element ((x − mean) / std, or x × std + mean with invert) + 2 per statistic
+        (std = max(√variance, ε))."""
+        ndim = len(input_shape)
+        keep = sorted(a if a >= 0 else a + ndim for a in self.axis)
+        stats = factor(tuple(input_shape[a] for a in keep), Text("statistics", "个统计量"))
+        op = ("multiply by std, add mean", "乘以标准差，加均值") if self.invert else ("subtract mean, divide by std",
+                                                                          "减均值，除以标准差")
+        return Cost([_per_element(Text(*op), input_shape, 2),
+                     cost.flops(Text("std = max(√variance, ε)", "标准差 = max(√方差, ε)"), stats,
+                                Factor(2, "2", Text("per statistic", "每个统计量")))])
 
     weight_names_zh = {"mean": "均值", "variance": "方差", "count": "样本数"}
 
@@ -917,6 +1010,10 @@ def _encode_steps(input_shape, out, depth, depth_label: Text, mode):
 class CategoryEncoding(DataLayer):
     """Integer ids → one-hot / multi-hot / count vectors of length ``num_tokens``."""
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """0: one-hot, multi-hot or counts of integer ids (no floating-point arithmetic)."""
+        return cost.free(NO_FLOAT_ARITHMETIC)
+
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, **kwargs):
         super().__init__(**kwargs)
         if output_mode == "binary":
@@ -950,6 +1047,17 @@ class CategoryEncoding(DataLayer):
 
 class Discretization(DataLayer):
     """Buckets values by ``bin_boundaries`` (or ``num_bins`` adapted bins)."""
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """FLOPs = elements × ⌈log2(boundaries + 1)⌉ comparisons (TF's Bucketize: a binary search over the
+        boundaries; num_bins − 1 boundaries once adapted); the encoding after it is free."""
+        boundaries = len(self.bin_boundaries) if self.bin_boundaries is not None else max(self.num_bins - 1, 0)
+        compares = math.ceil(math.log2(boundaries + 1)) if boundaries else 0
+        if not compares:
+            return cost.free(Text("no boundaries: nothing to compare", "无边界：无需比较"))
+        return Cost([cost.flops(Text("bucket search (comparisons)", "分桶查找（比较）"), cost.elements(input_shape),
+                                Factor(compares, f"⌈log2({num(boundaries)} + 1)⌉",
+                                       Text("comparisons", "次比较")))])
 
     def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int", sparse=False,
                  dtype=None, name=None):
@@ -1017,6 +1125,10 @@ class Discretization(DataLayer):
 class Hashing(DataLayer):
     """Hashes values (strings or integers) into ``num_bins`` bins."""
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """0: hashing into bins is integer arithmetic (no floating-point operations)."""
+        return cost.free(NO_FLOAT_ARITHMETIC)
+
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False, **kwargs):
         if kwargs.get("dtype") is None:
             kwargs["dtype"] = "int64" if output_mode == "int" else "float32"
@@ -1072,6 +1184,10 @@ class Hashing(DataLayer):
 class HashedCrossing(DataLayer):
     """Hashes the pairs (crosses) of two same-shaped inputs into ``num_bins`` bins."""
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """0: crossing and hashing features is integer arithmetic (no floating-point operations)."""
+        return cost.free(NO_FLOAT_ARITHMETIC)
+
     def __init__(self, num_bins, output_mode="int", sparse=False, name=None, dtype=None, **kwargs):
         if output_mode == "int" and dtype is None:
             dtype = "int64"
@@ -1114,6 +1230,14 @@ class IndexLookup(DataLayer):
     """Maps tokens to indices: ``num_oov_indices`` OOV indices (and index 0 for ``mask_token`` in
     ``int`` mode) come before the vocabulary's tokens. Encoded modes add an axis of
     ``max_tokens`` (with ``pad_to_max_tokens``) or of the vocabulary size."""
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """0: table lookups and integer encodings; output_mode='tf_idf' adds each token's idf weight into
+        its bin: 1 FLOP per input token."""
+        if self.output_mode != "tf_idf":
+            return cost.free(NO_FLOAT_ARITHMETIC)
+        return Cost([cost.flops(Text("add idf weights (weighted count)", "累加 idf 权重（加权计数）"),
+                                factor(tuple(input_shape[1:]), Text("tokens", "个词元")))])
 
     _VOCABULARY_DTYPE = "string"
 
@@ -1362,6 +1486,11 @@ class TextVectorization(DataLayer):
     It owns a ``StringLookup`` (mask token ``""``), which takes the next ``string_lookup`` name.
     """
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """0: standardize, split and look up are string operations; output_mode='tf_idf' adds each token's idf
+        weight: 1 FLOP per token (unknown after a split: the token count is None)."""
+        return self._lookup_layer.compute_cost(self._lookup_input(input_shape), output_shape)
+
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,
                  output_mode="int", output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
                  idf_weights=None, sparse=False, ragged=False, encoding="utf-8", name=None, **kwargs):
@@ -1455,6 +1584,37 @@ class TextVectorization(DataLayer):
 class MelSpectrogram(DataLayer):
     """Audio (batch, samples) → mel spectrogram (batch, num_mel_bins, frames)."""
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """Per frame (1 + samples // sequence_stride frames as TF's stft runs; N = fft_length, K = N // 2 + 1
+        bins, M = num_mel_bins): window N, real FFT
+        2.5 × N × log2 N FLOPs (half a radix-2 complex FFT's 5 N log2 N; N a power of 2, else unknown),
+        magnitude and power 5 per bin, mel matrix K × M MACs, power_to_db 6 per mel value."""
+        n, bins, mels = self.fft_length, self.fft_length // 2 + 1, self.num_mel_bins
+        if n & (n - 1):
+            return Cost(unknown=Text(f"nncalc counts the FFT only for a power-of-2 fft_length (got {n})",
+                                     f"nncalc 只统计长度为 2 的幂的 FFT（fft_length = {n}）"))
+        # the frames TF's stft computes after padding fft_length // 2 on each side (N even)
+        samples, stride = input_shape[-1], self.sequence_stride
+        frames = Factor(None if samples is None else 1 + samples // stride,
+                        "None" if samples is None else f"(1 + ⌊{num(samples)} / {num(stride)}⌋)",
+                        Text("frames", "帧"))
+        terms = []
+        if self.window is not None:
+            terms.append(cost.flops(Text("window", "加窗"), frames, factor(n, Text("samples", "个采样点"))))
+        log2n = n.bit_length() - 1
+        terms.append(cost.flops(Text("real FFT (2.5 × N × log2 N)", "实数 FFT（2.5 × N × log2 N）"), frames,
+                                Factor(5 * n * log2n // 2, f"2.5 × {num(n)} × {log2n}", None)))
+        terms.append(cost.flops(Text("magnitude √(re² + im²) and power", "幅度 √(re² + im²) 与乘方"), frames,
+                                factor(bins, Text("bins", "个频点")), Factor(5, "5", Text("per bin", "每个频点"))))
+        terms.append(cost.macs(Text("mel filter bank", "梅尔滤波器组"), frames, factor(bins, Text("bins", "个频点")),
+                               factor(mels, Text("mel bins", "个梅尔频带"))))
+        if self.power_to_db:
+            terms.append(cost.flops(Text("power to dB (max, log10, × 10, − ref, global max, clamp)",
+                                         "功率转分贝（max、log10、× 10、减参考值、全局最大值、截断）"),
+                                    frames, factor(mels, Text("mel bins", "个梅尔频带")),
+                                    Factor(6, "6", Text("per value", "每个值"))))
+        return Cost(terms)
+
     def __init__(self, fft_length=2048, sequence_stride=512, sequence_length=None, window="hann",
                  sampling_rate=16000, num_mel_bins=128, min_freq=20.0, max_freq=None, power_to_db=True,
                  top_db=80.0, mag_exp=2.0, min_power=1e-10, ref_power=1.0, **kwargs):
@@ -1513,6 +1673,20 @@ class _ShapeOnly:
 
 class Pipeline(Layer):
     """Applies ``layers`` one after the other; their weights are the pipeline's weights."""
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """The layers' costs added up, each on the previous layer's output shape."""
+        total, shape = Cost(), input_shape
+        for layer in self._pipeline_layers:
+            out = layer.output_shape_for_call(shape)
+            part = layer.cost_for_call(out, shape)
+            unknown = part.why_unknown()
+            if unknown is not None:
+                unknown = Text(f"{layer.name}: {unknown.en}", f"{layer.name}：{unknown.zh}")
+            total = total + Cost([Term(t.kind, Text(f"{layer.name}: {t.label.en}", f"{layer.name}：{t.label.zh}"),
+                                       t.factors) for t in part.terms], unknown)
+            shape = out
+        return total
 
     def __init__(self, layers, name=None):
         super().__init__(name=name)

@@ -27,7 +27,9 @@ Output shape: ``(batch, units)``, or ``(batch, timesteps, units)`` with
 
 from __future__ import annotations
 
+from ..core import cost
 from ..core.args import activation_name, standardize_data_format, standardize_padding, standardize_tuple
+from ..core.cost import POSITIONS, Cost, Factor, Term, activation_flops, factor
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
 from ..core.tensor import is_shape
@@ -91,6 +93,40 @@ def _removeprefix(text: str, prefix: str) -> str:
 _WEIGHT_NAMES_ZH = {"kernel": "输入权重", "recurrent_kernel": "循环权重", "bias": "偏置"}
 
 
+# ---------------------------------------------------------------------------- costs
+TIME_STEPS = Text("time steps", "个时间步")
+UNITS = Text("units", "个神经元")
+GATE_UNITS = Text("gate units", "个门单元")
+PER_UNIT = Text("per unit", "每个神经元")
+PER_ELEMENT = Text("per element", "每个元素")
+
+
+def repeated(one: Cost, times: Factor) -> Cost:
+    """``one`` done ``times`` times: each term gains ``times`` as its first factor (None: unknown)."""
+    if one.unknown is not None or not one.terms:
+        return one
+    return Cost([Term(t.kind, t.label, (times,) + tuple(t.factors)) for t in one.terms], one.unknown, one.note)
+
+
+def _prefixed(one: Cost, prefix: str) -> Cost:
+    """``one`` with every term labelled ``prefix: label`` (a stacked cell, a direction)."""
+    terms = [Term(t.kind, Text(f"{prefix}: {t.label.en}", f"{prefix}：{t.label.zh}"), t.factors) for t in one.terms]
+    return Cost(terms, one.unknown, one.note)
+
+
+def _activation(name, label: Text, *factors) -> list:
+    """One term for an activation over ``factors`` elements ([] for linear)."""
+    per = activation_flops(name)
+    if not per:
+        return []
+    extra = [Factor(per, str(per), PER_ELEMENT)] if per != 1 else []
+    return [cost.flops(Text(f"{label.en} ({name})", f"{label.zh}（{name}）"), *factors, *extra)]
+
+
+def _per_unit(count: int, units) -> list:
+    return [units, Factor(count, str(count), PER_UNIT)]
+
+
 # ============================================================================ cells
 class _Cell(Layer):
     """What the three built-in cells share: units, the three weights, the count formula.
@@ -146,6 +182,20 @@ class _Cell(Layer):
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.output_size)
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """One time step: MACs = (d_in + units) × gates × units; FLOPs = 2 × MACs + biases, the sums of the
+        input and recurrent products, the activations and the state updates (see each cell)."""
+        u = self.units
+        gates = factor((self.GATES, u), GATE_UNITS) if self.GATES > 1 else factor(u, UNITS)
+        terms = [cost.macs(Text("input kernel products", "输入权重乘法"), factor(input_shape[-1], Text("inputs", "个输入")),
+                           gates),
+                 cost.macs(Text("recurrent kernel products", "循环权重乘法"),
+                           factor(u, Text("state values", "个状态值")), gates)]
+        return Cost(terms + self._step_flops(factor(u, UNITS), gates))
+
+    def _step_flops(self, units, gates) -> list:
+        raise NotImplementedError
+
     # ------------------------------------------------------------ explanations
     def _input_dim(self):
         return self.kernel.shape[0]
@@ -198,6 +248,16 @@ class SimpleRNNCell(_Cell):
         self._set_cell(units, activation, use_bias, dropout, recurrent_dropout, seed)
         self.state_size = self.units
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """One time step: MACs = (d_in + units) × units; FLOPs = 2 × MACs + units × (1 sum of the two
+        products + 1 bias add + the activation)."""
+        return super().compute_cost(input_shape, output_shape)
+
+    def _step_flops(self, units, gates) -> list:
+        terms = [cost.flops(Text("bias add", "加偏置"), units)] if self.use_bias else []
+        terms.append(cost.flops(Text("input + recurrent products", "输入与循环乘积相加"), units))
+        return terms + _activation(self.activation, Text("activation", "激活函数"), units)
+
 
 class LSTMCell(_Cell):
     """Four gates (input, forget, candidate, output): ``c_t = f·c_{t-1} + i·g``, ``h_t = o·tanh(c_t)``."""
@@ -220,6 +280,24 @@ class LSTMCell(_Cell):
                        recurrent_activation)
         self.unit_forget_bias = unit_forget_bias
         self.state_size = [self.units, self.units]
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """One time step: MACs = (d_in + units) × 4 × units; FLOPs = 2 × MACs + 4 × units (sums of the
+        products) + 4 × units biases + 3 × units recurrent_activation (i, f, o) + 2 × units activation
+        (candidate, cell) + 4 × units state updates (f·c, i·g, their sum, o·tanh(c))."""
+        return super().compute_cost(input_shape, output_shape)
+
+    def _step_flops(self, units, gates) -> list:
+        u = units.value
+        terms = [cost.flops(Text("bias add", "加偏置"), gates)] if self.use_bias else []
+        terms.append(cost.flops(Text("input + recurrent products", "输入与循环乘积相加"), gates))
+        terms += _activation(self.recurrent_activation, Text("input, forget, output gates", "输入门、遗忘门、输出门"),
+                             factor((3, u), GATE_UNITS))
+        terms += _activation(self.activation, Text("candidate and cell state", "候选记忆与细胞状态"),
+                             factor((2, u), UNITS))
+        terms.append(cost.flops(Text("state updates c = f·c + i·g, h = o·act(c)", "状态更新 c = f·c + i·g，h = o·act(c)"),
+                                *_per_unit(4, units)))
+        return terms
 
 
 class GRUCell(_Cell):
@@ -247,6 +325,29 @@ class GRUCell(_Cell):
                        recurrent_activation)
         self.reset_after = reset_after
         self.state_size = self.units
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """One time step: MACs = (d_in + units) × 3 × units (either reset_after); FLOPs = 2 × MACs
+        + 3 × units biases (6 × units with reset_after's recurrent bias) + 2 × units recurrent_activation
+        (z, r) + units activation + 8 × units (3 sums, r·(h·U_h) or r·h, h = z·h + (1 − z)·h̃)."""
+        return super().compute_cost(input_shape, output_shape)
+
+    def _step_flops(self, units, gates) -> list:
+        u = units.value
+        terms = []
+        if self.use_bias:
+            if self.reset_after:
+                terms.append(cost.flops(Text("input and recurrent bias adds", "加输入偏置和循环偏置"),
+                                        factor((2, 3, u), GATE_UNITS)))
+            else:
+                terms.append(cost.flops(Text("bias add", "加偏置"), gates))
+        terms.append(cost.flops(Text("input + recurrent products", "输入与循环乘积相加"), gates))
+        terms += _activation(self.recurrent_activation, Text("update and reset gates", "更新门与重置门"),
+                             factor((2, u), GATE_UNITS))
+        terms += _activation(self.activation, Text("candidate", "候选状态"), units)
+        terms.append(cost.flops(Text("reset product and h = z·h + (1 − z)·h̃", "重置门乘积与 h = z·h + (1 − z)·h̃"),
+                                *_per_unit(5, units)))
+        return terms
 
     def _bias_shape(self):
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
@@ -310,6 +411,14 @@ class StackedRNNCells(Layer):
                 cell.built = True
             input_shape = (input_shape[0], self._output_dim(cell))
         self.built = True
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """One time step: the cells' costs added up, each cell fed the previous cell's output."""
+        total = Cost()
+        for cell in self.cells:
+            total = total + _prefixed(cell.compute_cost(input_shape, None), cell.name)
+            input_shape = (input_shape[0], self._output_dim(cell))
+        return total
 
     def param_formula(self):
         formulas = [c.param_formula() if c.weights else "0" for c in self.cells]
@@ -409,6 +518,12 @@ class RNN(Layer):
 
     def output_shape_for_call(self, sequences_shape, initial_state=None, *args, **kwargs):
         return self.compute_output_shape(sequences_shape)
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """time steps × the cell's cost for one step (see the cell); an unknown (None) sequence
+        length makes the figures unknown."""
+        step = (input_shape[0],) + tuple(input_shape[2:])
+        return repeated(self.cell.compute_cost(step, None), factor(input_shape[1], TIME_STEPS))
 
     # ------------------------------------------------------------ cloning (Bidirectional)
     def _clone(self, name, go_backwards):
@@ -510,6 +625,11 @@ class SimpleRNN(RNN):
     def units(self):
         return self.cell.units
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """T × SimpleRNNCell: MACs = T × (d_in + units) × units; FLOPs = 2 × MACs + T × units × (sum + bias
+        + activation); T None → unknown."""
+        return super().compute_cost(input_shape, output_shape)
+
 
 class LSTM(RNN):
     """Long Short-Term Memory: ``LSTMCell`` (named ``lstm_cell``) over the time axis."""
@@ -538,6 +658,11 @@ class LSTM(RNN):
     def units(self):
         return self.cell.units
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """T × LSTMCell: MACs = T × (d_in + units) × 4 × units; FLOPs = 2 × MACs + T × units × (8 biases and
+        sums + 3 sigmoid + 2 tanh + 4 state updates); T None → unknown."""
+        return super().compute_cost(input_shape, output_shape)
+
 
 class GRU(RNN):
     """Gated Recurrent Unit: ``GRUCell`` (named ``gru_cell``) over the time axis."""
@@ -565,6 +690,11 @@ class GRU(RNN):
     @property
     def units(self):
         return self.cell.units
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """T × GRUCell: MACs = T × (d_in + units) × 3 × units; FLOPs = 2 × MACs + T × units × (3 or 6 biases
+        + 3 sums + 2 sigmoid + 1 tanh + 5 reset/update ops); T None → unknown."""
+        return super().compute_cost(input_shape, output_shape)
 
     @property
     def reset_after(self):
@@ -680,6 +810,26 @@ class Bidirectional(Layer):
     def output_shape_for_call(self, sequences_shape, initial_state=None, *args, **kwargs):
         return self.compute_output_shape(sequences_shape)
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """The forward and the backward layer's costs + the merge per output element of one direction:
+        concat and None 0, sum and mul 1, ave 2 ((y + y_rev) / 2)."""
+        forward = self.forward_layer.compute_cost(input_shape, None)
+        backward = self.backward_layer.compute_cost(input_shape, None)
+        same = ([(t.kind, t.label, t.formula()) for t in forward.terms]
+                == [(t.kind, t.label, t.formula()) for t in backward.terms])
+        if same and forward.unknown is None and backward.unknown is None:
+            total = repeated(forward, Factor(2, "2", Text("directions", "个方向")))
+        else:
+            total = _prefixed(forward, self.forward_layer.name) + _prefixed(backward, self.backward_layer.name)
+        per = {"sum": 1, "mul": 1, "ave": 2}.get(self.merge_mode, 0)
+        if per:
+            one = self.forward_layer.compute_output_shape(input_shape)
+            one = one[0] if self.return_state else one
+            extra = [Factor(per, str(per), PER_ELEMENT)] if per > 1 else []
+            total = total + Cost([cost.flops(Text(f"merge ({self.merge_mode})", f"合并（{self.merge_mode}）"),
+                                             cost.elements(one), *extra)])
+        return total
+
     # ------------------------------------------------------------ explanations
     weight_names_zh = _WEIGHT_NAMES_ZH
 
@@ -774,6 +924,12 @@ class TimeDistributed(Layer):
     def compute_output_shape(self, input_shape):
         out = self._child_output_shape(input_shape)
         return (out[0], input_shape[1], *out[1:])
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """time steps × the wrapped layer's cost on one step's shape; an unknown (None) number of
+        time steps makes the figures unknown."""
+        child = self.layer.compute_cost(self._child_input_shape(input_shape), self._child_output_shape(input_shape))
+        return repeated(child, factor(input_shape[1], TIME_STEPS))
 
     @property
     def weight_names_zh(self):
@@ -892,6 +1048,30 @@ class _ConvLSTMCell(Layer):
             out = (inputs_shape[0], self.filters) + spatial
         return out, [out, out]
 
+    def compute_cost(self, input_shape, output_shape=None):
+        """One time step, P = output positions, F = filters: MACs = P × (kernel × C_in) × 4F (input
+        convolutions) + P × (kernel × F) × 4F (recurrent ones, 'same'); FLOPs = 2 × MACs + P × F × (4 biases
+        + 4 sums + 3 recurrent_activation + 2 activation + 4 state updates)."""
+        positions = factor(tuple(d.value for d in self.spatial(input_shape)), POSITIONS)
+        f = self.filters
+        gates = factor((4, f), Text("gate filters", "个门卷积核"))
+        per_filter = Text("per filter", "每个卷积核")
+        terms = [cost.macs(Text("input convolutions", "输入卷积"), positions,
+                           factor(self.kernel_size + (input_shape[self._channel_axis()],), per_filter), gates),
+                 cost.macs(Text("recurrent convolutions", "循环卷积"), positions,
+                           factor(self.kernel_size + (f,), per_filter), gates)]
+        if self.use_bias:
+            terms.append(cost.flops(Text("bias add", "加偏置"), positions, gates))
+        terms.append(cost.flops(Text("input + recurrent convolutions", "输入与循环卷积相加"), positions, gates))
+        filters = factor(f, Text("filters", "个卷积核"))
+        terms += _activation(self.recurrent_activation, Text("input, forget, output gates", "输入门、遗忘门、输出门"),
+                             positions, factor((3, f), Text("gate filters", "个门卷积核")))
+        terms += _activation(self.activation, Text("candidate and cell state", "候选记忆与细胞状态"),
+                             positions, factor((2, f), Text("filters", "个卷积核")))
+        terms.append(cost.flops(Text("state updates c = f·c + i·g, h = o·act(c)", "状态更新 c = f·c + i·g，h = o·act(c)"),
+                                positions, filters, Factor(4, "4", Text("per value", "每个值"))))
+        return Cost(terms)
+
     def param_formula(self):
         kernel = " × ".join(num(k) for k in self.kernel_size)
         inner = f"{kernel} × ({num(self.input_dim)} + {num(self.filters)}) × {num(self.filters)}"
@@ -953,6 +1133,11 @@ class ConvLSTM(RNN):
 
     def param_formula(self):
         return self.cell.param_formula()
+
+    def compute_cost(self, input_shape, output_shape=None):
+        """T × one step (P = output positions, F = filters): MACs = T × P × kernel × (C_in + F) × 4F;
+        FLOPs = 2 × MACs + T × P × F × (4 biases + 4 sums + 3 sigmoid + 2 tanh + 4 state updates)."""
+        return super().compute_cost(input_shape, output_shape)
 
     def param_rule(self):
         rule = self.cell.param_rule()
