@@ -470,3 +470,38 @@ def test_mel_summary(real_keras):
         return k.Model(inputs, k.layers.Flatten()(x))
 
     assert_same_summary(real_keras, build)
+
+
+# ---------------------------------------------------------------------------- STFTSpectrogram
+@st.composite
+def stft_cases(draw):
+    frame_length = draw(st.integers(1, 64))
+    kwargs = {"frame_length": frame_length}
+    if draw(st.booleans()):
+        kwargs["frame_step"] = draw(st.integers(0, frame_length + 2))
+    if draw(st.booleans()):
+        kwargs["fft_length"] = draw(st.integers(max(frame_length - 2, 1), 2 * frame_length + 3))
+    for key, values in {
+        "mode": ["log", "magnitude", "psd", "real", "imag", "angle", "stft", "power"],
+        "padding": ["valid", "same", "causal"],
+        "window": ["hann", "hamming", "boxcar", "kaiser", None, "nope"],
+        "scaling": ["density", "spectrum", None, "other"],
+        "expand_dims": [False, True],
+        "data_format": [None, "channels_last", "channels_first"],
+    }.items():
+        if draw(st.booleans()):
+            kwargs[key] = draw(st.sampled_from(values))
+    shape = (draw(st.one_of(st.none(), st.integers(1, 200))), draw(st.integers(1, 3)))
+    if kwargs.get("data_format") == "channels_first":
+        shape = shape[::-1]
+    if draw(st.integers(0, 9)) == 0:
+        shape = shape + (2,)
+    return kwargs, shape
+
+
+@settings(max_examples=sweep(40), deadline=None)
+@given(case=stft_cases())
+def test_stft_spectrogram_matches_keras(real_keras, case):
+    pytest.importorskip("scipy")  # Keras validates the window name with scipy
+    kwargs, shape = case
+    same(real_keras, "STFTSpectrogram", kwargs, shape)

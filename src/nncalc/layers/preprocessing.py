@@ -1725,10 +1725,140 @@ class Pipeline(Layer):
                      Text("the output of the last layer of the pipeline", "流水线中最后一层的输出"))] + steps
 
 
+# Window names ``scipy.signal.get_window(name, 1)`` accepts (scipy 1.14-1.16), which Keras
+# calls to validate a string ``window``; windows that need parameters (kaiser, ...) fail there.
+SCIPY_WINDOWS = frozenset((
+    "bart barthann bartlett bkh black blackharr blackman blackmanharris blk bman bmn bohman box "
+    "boxcar brt brthan bth cosine exponential flat flattop flt halfcosine ham hamm hamming han hann "
+    "lanczos nut nutl nuttall ones par parz parzen poisson rect rectangular sinc taylor taylorwin "
+    "tri triang triangle tuk tukey").split())
+STFT_MODES = ["log", "magnitude", "psd", "real", "imag", "angle", "stft"]
+
+
+class STFTSpectrogram(Layer):
+    """A short-time Fourier transform as two 1-D convolutions (real and imaginary kernels).
+
+    kernels: ``real_kernel`` / ``imag_kernel`` (frame_length, 1, F) with F = fft_length // 2 + 1
+    (``fft_length`` defaults to the next power of 2 ≥ frame_length); mode 'real' keeps only the
+    first, 'imag' only the second. Output: frames = the 1-D convolution size of the time axis
+    (kernel frame_length, stride frame_step = frame_length // 2 by default, padding);
+    channels = F × input channels (2F for mode 'stft'), or with ``expand_dims``
+    (batch, frames, F, channels).
+    """
+
+    def __init__(self, mode="log", frame_length=256, frame_step=None, fft_length=None, window="hann",
+                 periodic=False, scaling="density", padding="valid", expand_dims=False, data_format=None,
+                 **kwargs):
+        if frame_step is not None and (frame_step > frame_length or frame_step < 1):
+            raise ValueError(
+                "`frame_step` should be a positive integer not greater than `frame_length`. "
+                f"Received frame_step={frame_step}, frame_length={frame_length}"
+            )
+        if fft_length is not None and fft_length < frame_length:
+            raise ValueError(
+                "`fft_length` should be not less than `frame_length`. "
+                f"Received fft_length={fft_length}, frame_length={frame_length}"
+            )
+        if mode not in STFT_MODES:
+            raise ValueError(
+                f"Output mode is invalid, it must be one of {', '.join(STFT_MODES)}. Received: mode={mode}"
+            )
+        if scaling is not None and scaling not in ["density", "spectrum"]:
+            raise ValueError(
+                "Scaling is invalid, it must be `None`, 'density' or 'spectrum'. "
+                f"Received scaling={scaling}"
+            )
+        if padding not in ["valid", "same"]:
+            raise ValueError(f"Padding is invalid, it should be 'valid', 'same'. Received: padding={padding}")
+        if isinstance(window, str) and window not in SCIPY_WINDOWS:
+            raise ValueError(f"Invalid window name {window!r} in parameter window={window!r}!")
+        super().__init__(**kwargs)
+        self.mode = mode
+        self.frame_length = frame_length
+        self.frame_step = frame_step
+        self._frame_step = frame_step or frame_length // 2
+        self.fft_length = fft_length
+        self._fft_length = fft_length or 2 ** int(math.ceil(math.log2(frame_length)))
+        self.window = window
+        self.padding = padding
+        self.expand_dims = expand_dims
+        self.data_format = standardize_data_format(data_format)
+        from ..core.layer import InputSpec
+
+        self.input_spec = InputSpec(ndim=3)
+
+    def build(self, input_shape):
+        shape = (self.frame_length, 1, self._fft_length // 2 + 1)
+        if self.mode != "imag":
+            self.real_kernel = self.add_weight(name="real_kernel", shape=shape)
+        if self.mode != "real":
+            self.imag_kernel = self.add_weight(name="imag_kernel", shape=shape)
+        self.built = True
+
+    weight_names_zh = {"real_kernel": "实部卷积核", "imag_kernel": "虚部卷积核"}
+
+    def _frames(self, input_shape):
+        from .window import spatial_outputs
+
+        return spatial_outputs(input_shape, "kernel size", (self.frame_length,), (self._frame_step,),
+                               self.padding, (1,), self.data_format)[0]
+
+    def compute_output_shape(self, input_shape):
+        channels = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
+        bins = self._fft_length // 2 + 1
+        if self.mode == "stft":
+            bins *= 2
+        frames = self._frames(input_shape).value
+        if self.expand_dims:
+            if self.data_format == "channels_last":
+                return (input_shape[0], frames, bins, channels)
+            return (input_shape[0], channels, frames, bins)
+        features = None if channels is None else bins * channels
+        if self.data_format == "channels_last":
+            return (input_shape[0], frames, features)
+        return (input_shape[0], features, frames)
+
+    def param_rule(self):
+        return Text("frame_length × 1 × (fft_length // 2 + 1) per kernel (real and/or imaginary)",
+                    "每个卷积核 frame_length × 1 × (fft_length // 2 + 1)（实部和/或虚部）")
+
+    def explain_shape(self, input_shape):
+        from .window import window_rule
+
+        out = self.compute_output_shape(input_shape)
+        frames = self._frames(input_shape)
+        bins = self._fft_length // 2 + 1
+        return [
+            Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} → {shape_text(out)}", out),
+            Step("shape", Text("frames", "帧数"), frames.formula, frames.value, window_rule(self.padding)),
+            Step("shape", Text("frequency bins", "频点数"), f"{num(self._fft_length)} // 2 + 1", bins,
+                 Text("fft_length // 2 + 1 (doubled for mode='stft': real and imaginary parts)",
+                      "fft_length // 2 + 1（mode='stft' 时实部、虚部各一份，数量加倍）")),
+        ]
+
+    def compute_cost(self, input_shape, output_shape):
+        """MACs = frames × channels × frame_length × F per kernel (real, imaginary or both);
+        FLOPs = 2 × MACs + per value: power re² + im² 3, then psd + 1, magnitude + 2 (max, sqrt),
+        log + 4 (max, sqrt, max, log), angle arctan2 1."""
+        channels = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
+        bins = self._fft_length // 2 + 1
+        frames = factor(self._frames(input_shape).value, Text("frames", "帧"))
+        kernels = (self.mode != "imag") + (self.mode != "real")
+        values = [frames, factor(channels, Text("channels", "个通道")), factor(bins, Text("bins", "个频点"))]
+        terms = [cost.macs(Text("framed Fourier products", "分帧傅里叶乘法"), *values,
+                           factor(self.frame_length, Text("samples per frame", "每帧采样点")),
+                           factor(kernels, Text("kernels", "个卷积核")))]
+        per_value = {"real": 0, "imag": 0, "stft": 0, "angle": 1, "psd": 4, "magnitude": 5, "log": 7}[self.mode]
+        if per_value:
+            terms.append(cost.flops(Text(f"mode '{self.mode}' per value", f"模式 '{self.mode}' 每个值"), *values,
+                                    Factor(per_value, str(per_value), Text("per value", "每个值"))))
+        return Cost(terms)
+
+
 EXPORTS = {
     cls.__name__: cls
     for cls in (
-        Rescaling, Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomZoom, RandomTranslation,
+        STFTSpectrogram, Rescaling, Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomZoom, RandomTranslation,
         RandomShear, RandomPerspective, RandomElasticTransform, RandomContrast, RandomBrightness,
         RandomColorDegeneration, RandomSaturation, RandomSharpness, RandomPosterization, RandomHue, RandomInvert,
         RandomGrayscale, RandomErasing, RandomGaussianBlur, Solarization, AutoContrast, Equalization,
