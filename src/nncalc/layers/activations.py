@@ -6,9 +6,21 @@ Only ``PReLU`` has a weight: ``alpha``, one learned negative slope per input ele
 
 from __future__ import annotations
 
+from ..core import cost
 from ..core.args import activation_name
+from ..core.cost import Factor, factor
 from ..core.explain import Text, identity_shape_steps, num
 from ..core.layer import InputSpec, Layer
+
+PER_ELEMENT = Text("per element", "每个元素")
+
+
+def _per_element(label: Text, shape, per: int) -> cost.Cost:
+    """``elements × per`` FLOPs under ``label`` (no term when ``per`` is 0)."""
+    if not per:
+        return cost.free(Text("no operation", "无运算"))
+    factors = [cost.elements(shape)] + ([Factor(per, str(per), PER_ELEMENT)] if per != 1 else [])
+    return cost.Cost([cost.flops(label, *factors)])
 
 
 class _Elementwise(Layer):
@@ -29,6 +41,11 @@ class Activation(_Elementwise):
         self.activation = activation_name(activation)
         self.built = True
 
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = elements × the activation's FLOPs per element (1; softmax and log_softmax 3; linear 0)."""
+        terms = cost.activation_term(self.activation, output_shape)
+        return cost.Cost(terms) if terms else cost.free(Text("linear: no operation", "linear：无运算"))
+
 
 class ELU(_Elementwise):
     """``x`` for x >= 0, ``alpha · (exp(x) - 1)`` below."""
@@ -37,6 +54,13 @@ class ELU(_Elementwise):
         super().__init__(**kwargs)
         self.alpha = alpha
         self.built = True
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 1 per element (elu); with alpha != 1, 3 (Keras: where(x > 0, elu(x), alpha · elu(x)))."""
+        if self.alpha == 1:
+            return _per_element(Text("elu", "elu"), output_shape, 1)
+        return _per_element(Text("elu, compare x > 0, multiply by alpha", "elu、比较 x > 0、乘以 alpha"),
+                            output_shape, 3)
 
 
 class LeakyReLU(_Elementwise):
@@ -56,6 +80,10 @@ class LeakyReLU(_Elementwise):
             )
         self.negative_slope = negative_slope
         self.built = True
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 1 per element (leaky_relu)."""
+        return _per_element(Text("leaky_relu", "leaky_relu"), output_shape, 1)
 
 
 class ReLU(_Elementwise):
@@ -82,6 +110,34 @@ class ReLU(_Elementwise):
         self.threshold = threshold
         self.built = True
 
+    def _ops(self) -> list:
+        """The elementwise ops of Keras' ``activations.relu`` for these arguments, as (en, zh, count)."""
+        slope, cap, threshold = self.negative_slope, self.max_value, self.threshold
+        if slope != 0 and cap is None and threshold == 0:
+            return [("leaky_relu", "leaky_relu", 1)]
+        if threshold != 0:
+            ops = [("x > threshold", "x > threshold", 1)]
+        elif cap == 6:
+            ops = [("relu6", "relu6", 1)]
+        else:
+            ops = [("relu", "relu", 1)]
+        if cap is not None and not (threshold == 0 and cap == 6):
+            ops.append(("clip to [0, max_value]", "裁剪到 [0, max_value]", 2))
+        if slope != 0:
+            if threshold != 0:
+                ops.append(("relu(-x + threshold)", "relu(-x + threshold)", 3))
+            else:
+                ops.append(("relu(-x)", "relu(-x)", 2))
+            ops.append(("subtract negative_slope × it", "减去 negative_slope × 负部", 2))
+        return ops
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 1 per element for the plain relu, relu6 or leaky relu; Keras' general form adds
+        2 for the clip to max_value and 4 (5 with a threshold) for the negative slope."""
+        ops = self._ops()
+        return _per_element(Text(", ".join(o[0] for o in ops), "、".join(o[1] for o in ops)),
+                            output_shape, sum(o[2] for o in ops))
+
 
 class Softmax(_Elementwise):
     """Normalizes ``exp(x)`` along ``axis`` (Keras does not check the axis until it runs)."""
@@ -90,6 +146,22 @@ class Softmax(_Elementwise):
         super().__init__(**kwargs)
         self.axis = axis
         self.built = True
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 3 per element (exp, sum, divide) over one axis; over several axes Keras computes
+        exp(x - logsumexp(x)): 6 per element + 3 per normalized vector."""
+        axes = self.axis if isinstance(self.axis, (list, tuple)) else [self.axis]
+        if len(axes) <= 1:
+            return _per_element(Text("softmax (exp, sum, divide)", "softmax（指数、求和、除法）"), output_shape, 3)
+        rank = len(input_shape)
+        kept = tuple(d for i, d in enumerate(input_shape) if i > 0 and i not in {a % rank for a in axes})
+        return cost.Cost([
+            cost.flops(Text("logsumexp (max, subtract, exp, sum), subtract, exp",
+                            "logsumexp（最大值、相减、指数、求和）、相减、指数"),
+                       cost.elements(output_shape), Factor(6, "6", PER_ELEMENT)),
+            cost.flops(Text("logsumexp: finite check, log, add the max", "logsumexp：有限性检查、对数、加回最大值"),
+                       factor(kept, Text("vectors", "个向量")), Factor(3, "3", Text("per vector", "每个向量"))),
+        ])
 
 
 class PReLU(_Elementwise):
@@ -123,6 +195,14 @@ class PReLU(_Elementwise):
         self.built = True
 
     weight_names_zh = {"alpha": "负半轴斜率"}
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 5 per element (relu(x), -x, relu(-x), × -alpha, add) + 1 per alpha entry (-alpha)."""
+        return cost.Cost([
+            cost.flops(Text("relu(x) + (-alpha) × relu(-x)", "relu(x) + (-alpha) × relu(-x)"),
+                       cost.elements(output_shape), Factor(5, "5", PER_ELEMENT)),
+            cost.flops(Text("negate alpha", "alpha 取负"), factor(tuple(self.alpha.shape), Text("alpha entries", "个 alpha 值"))),
+        ])
 
     def param_formula(self):
         # The shared axes (size 1) are left out of the product: "1 × 1 × 16" would read as 16.

@@ -14,13 +14,17 @@ import warnings
 
 from ..core import cost
 from ..core.args import activation_name
-from ..core.cost import POSITIONS, factor
+from ..core.cost import POSITIONS, Factor, factor
 from ..core.explain import OUTPUT_SHAPE, Step, Text, identity_shape_steps, num, shape_text
 from ..core.layer import InputSpec, Layer
 from ..core.node import Node
 from ..core.tensor import KerasTensor, flatten, is_shape, standardize_shape
 from ..core.dtypes import standardize_dtype
 from ..errors import Unsupported
+
+
+PER_ELEMENT = Text("per element", "每个元素")
+LOOKUP = Text("a table lookup: no arithmetic", "查表：无算术运算")
 
 
 class InputLayer(Layer):
@@ -82,6 +86,10 @@ class InputLayer(Layer):
 
     def explain_shape(self, input_shape):
         return []
+
+    def compute_cost(self, input_shape, output_shape):
+        """0: the model's input computes nothing."""
+        return cost.free(Text("the model's input: no arithmetic", "模型输入：无算术运算"))
 
     def explain(self):
         explanation = super().explain()
@@ -204,6 +212,10 @@ class Identity(Layer):
             return identity_shape_steps(input_shape)
         return super().explain_shape(input_shape)
 
+    def compute_cost(self, input_shape, output_shape):
+        """0: the input is returned unchanged."""
+        return cost.free(Text("returns its input unchanged", "原样返回输入"))
+
 
 class Masking(Layer):
     """Marks timesteps whose features all equal ``mask_value`` as masked; values pass through."""
@@ -218,6 +230,13 @@ class Masking(Layer):
 
     def explain_shape(self, input_shape):
         return identity_shape_steps(input_shape)
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 2 per element: x != mask_value, then any() over the last axis (the masked
+        positions are set to 0 by a select, no arithmetic)."""
+        return cost.Cost([cost.flops(Text("compare with mask_value, any() over the last axis",
+                                          "与 mask_value 比较，并在最后一维上做 any()"),
+                                     cost.elements(input_shape), Factor(2, "2", PER_ELEMENT))])
 
 
 # ---------------------------------------------------------------------- embeddings
@@ -311,6 +330,24 @@ class Embedding(Layer):
                         rule.zh + "；LoRA 另加 input_dim × rank + rank × output_dim（嵌入矩阵冻结）")
         return rule
 
+    def _lora_terms(self) -> list:
+        """Keras' ``embeddings`` property forms table + (alpha / r) · A · B at every call."""
+        if not self.lora_enabled:
+            return []
+        r = self.lora_rank
+        return [cost.macs(Text("LoRA A · B", "LoRA A · B"), factor((self.input_dim, r, self.output_dim))),
+                cost.flops(Text("LoRA scale and add", "LoRA 缩放并相加"), factor((self.input_dim, self.output_dim)),
+                           Factor(2, "2", Text("per table entry", "每个表项")))]
+
+    def compute_cost(self, input_shape, output_shape):
+        """0 for the lookup (a gather); ``mask_zero``: 1 compare per index (index != 0); LoRA:
+        input_dim × r × output_dim MACs + 2 FLOPs per table entry (table + (alpha / r) · A · B)."""
+        terms = []
+        if self.mask_zero:
+            terms.append(cost.flops(Text("mask: index != 0", "掩码：索引 != 0"),
+                                    factor(tuple(input_shape[1:]), Text("indices", "个索引"))))
+        return cost.Cost(terms + self._lora_terms(), note=LOOKUP)
+
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
         return [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} + ({num(self.output_dim)},)", out,
@@ -352,6 +389,23 @@ class ReversibleEmbedding(Embedding):
 
     def output_shape_for_call(self, input_shape, reverse=False, **kwargs):
         return self.compute_output_shape(input_shape, reverse=reverse)
+
+    def cost_for_call(self, output_shape, input_shape, reverse=False, **kwargs):
+        """Forward: as Embedding. reverse=True: MACs = positions × output_dim × input_dim (x · tableᵀ);
+        FLOPs = 2 × MACs + 3 per logit with ``logit_soft_cap`` (divide, tanh, multiply) + LoRA as Embedding."""
+        if not reverse:
+            return self.compute_cost(input_shape, output_shape)
+        positions = [factor(tuple(input_shape[1:-1]), POSITIONS)] if len(input_shape) > 2 else []
+        terms = [cost.macs(Text("logits: x · embeddingsᵀ" if self.tie_weights else "logits: x · reverse_embeddings",
+                                "logits：x · 嵌入矩阵ᵀ" if self.tie_weights else "logits：x · 反向嵌入矩阵"),
+                           *positions, factor(input_shape[-1], Text("inputs", "个输入")),
+                           factor(self.input_dim, Text("logits", "个 logit")))]
+        if self.logit_soft_cap is not None:
+            terms.append(cost.flops(Text("soft cap: tanh(logits / cap) × cap", "软上限：tanh(logits / cap) × cap"),
+                                    cost.elements(output_shape), Factor(3, "3", PER_ELEMENT)))
+        if self.tie_weights:
+            terms += self._lora_terms()
+        return cost.Cost(terms)
 
     def param_formula(self):
         formula = super().param_formula()
@@ -467,6 +521,37 @@ def einsum_shapes(equation, bias_axes, input_shape, partial_output_shape):
     return kernel, bias, output
 
 
+def einsum_axes(equation, input_shape, kernel_shape):
+    """The sizes of the distinct axes of ``x · kernel`` but the batch axis, in three groups:
+    (input axes kept in the output, input axes summed over, kernel-only axes).
+
+    Their product is the number of multiply-adds of the einsum. Axes an ellipsis stands
+    for are kept axes; the batch axis is the input's first axis.
+    """
+    text = equation.replace("...", "0")
+    for pattern, left in _EINSUM_FORMS:
+        match = re.match(pattern, text)
+        if match:
+            break
+    in_spec, w_spec, out_spec = match.groups()
+    elided = max(len(input_shape) - len(in_spec), 0)
+    ellipsis = [("...", i) for i in range(elided)]
+    labels = ellipsis + list(in_spec) if left else list(in_spec) + ellipsis
+    sizes = dict(zip(labels, input_shape))
+    kept, summed, new = [], [], []
+    for label in labels[1:]:  # the first input axis is the batch axis
+        if label[0] == "..." or label in out_spec:
+            kept.append(sizes[label])
+        else:
+            summed.append(sizes[label])
+    seen = set(in_spec)
+    for letter, size in zip(w_spec, kernel_shape):
+        if letter not in seen:
+            seen.add(letter)
+            new.append(size)
+    return kept, summed, new
+
+
 class EinsumDense(Layer):
     """``y = einsum(equation, x, kernel) + bias``: a Dense over any axes.
 
@@ -535,6 +620,30 @@ class EinsumDense(Layer):
             rule = Text(rule.en + "; LoRA adds two low-rank matrices (the kernel is frozen)",
                         rule.zh + "；LoRA 另加两个低秩矩阵（权重冻结）")
         return rule
+
+    def compute_cost(self, input_shape, output_shape):
+        """MACs = product of the sizes of all distinct einsum axes but the batch; FLOPs = 2 × MACs + a bias
+        add and the activation per output element (LoRA: + kernel size × r MACs + 2 per kernel entry).
+
+        The axes are grouped as kept (input and output), summed (input only) and kernel-only.
+        With LoRA, Keras forms kernel + (alpha / r) · A · B at every call.
+        """
+        kernel_shape, bias_shape, out = self._shapes(input_shape)
+        kept, summed, new = einsum_axes(self.equation, tuple(input_shape), kernel_shape)
+        factors = []
+        for sizes, word in ((kept, Text("kept positions", "个保留位置")), (summed, Text("inputs summed", "个求和输入")),
+                            (new, Text("kernel outputs", "个权重输出"))):
+            if sizes:
+                factors.append(factor(tuple(sizes), word))
+        terms = [cost.macs(Text(f"einsum '{self.equation}'", f"einsum '{self.equation}'"), *factors)]
+        if self.lora_enabled:
+            r = self.lora_rank
+            terms.append(cost.macs(Text("LoRA A · B", "LoRA A · B"), factor(tuple(kernel_shape) + (r,))))
+            terms.append(cost.flops(Text("LoRA scale and add", "LoRA 缩放并相加"), factor(tuple(kernel_shape)),
+                                    Factor(2, "2", Text("per kernel entry", "每个权重"))))
+        if bias_shape is not None:
+            terms.append(cost.flops(Text("bias add", "加偏置"), cost.elements(output_shape)))
+        return cost.Cost(terms + cost.activation_term(self.activation, output_shape))
 
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
@@ -606,6 +715,11 @@ class Lambda(Layer):
             return _as_shapes(self._output_shape(input_shape))
         batch = flatten(input_shape)[0] if flatten(input_shape) else None
         return _lambda_with_batch(batch, self._output_shape)
+
+    def compute_cost(self, input_shape, output_shape):
+        """Unknown: the wrapped function is arbitrary Python code, which nncalc does not run."""
+        return cost.Cost(unknown=Text("Lambda runs arbitrary Python code: nncalc cannot know its arithmetic",
+                                      "Lambda 运行任意 Python 代码：nncalc 无法得知其运算量"))
 
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)

@@ -13,6 +13,8 @@ name as usual: ``add``, ``add_1``, ...) and call it on the inputs.
 from __future__ import annotations
 
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
+from ..core import cost
+from ..core.cost import Factor, factor
 from ..core.layer import Layer
 
 
@@ -103,11 +105,41 @@ class Merge(Layer):
             )
         return [Step("shape", OUTPUT_SHAPE, f"{_shapes_text(input_shape)} → {shape_text(out)}", out, rule)]
 
+    # The elementwise op between two inputs (Add: add, ...), for the cost's explanation.
+    op_name = Text("combine", "合并")
+
+    def _merge_terms(self, input_shape, output_shape) -> list:
+        """One op per element of each pairwise result: inputs[0] op inputs[1], then op inputs[2], ..."""
+        shapes = [tuple(s[1:]) for s in input_shape]
+        n = len(shapes)
+        partial, merged = [], shapes[0]
+        for shape in shapes[1:]:
+            merged = self._broadcast(merged, shape)
+            partial.append(merged)
+        if not partial:
+            return []
+        label = Text(f"element-wise {self.op_name.en} of {n} inputs", f"{n} 个输入逐元素{self.op_name.zh}")
+        if all(p == tuple(output_shape[1:]) for p in partial):
+            factors = [cost.elements(output_shape)]
+            if n > 2:
+                factors.append(Factor(n - 1, str(n - 1), Text("ops per element (n - 1)", "次运算每元素（n - 1）")))
+            return [cost.flops(label, *factors)]
+        return [cost.flops(Text(f"{self.op_name.en} input {i + 2} (broadcast)", f"{self.op_name.zh}第 {i + 2} 个输入（广播）"),
+                           factor(p, cost.ELEMENTS)) for i, p in enumerate(partial)]
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = n - 1 per output element for n inputs (one op per element of each pairwise
+        result, broadcast shapes included)."""
+        terms = self._merge_terms(input_shape, output_shape)
+        return cost.Cost(terms) if terms else cost.free(Text("a single input is returned", "只有一个输入，原样返回"))
+
 
 class Add(Merge):
     """Element-wise sum of the inputs."""
 
     operation = Text("added element by element", "逐元素相加")
+
+    op_name = Text("add", "相加")
 
 
 class Subtract(Merge):
@@ -122,11 +154,15 @@ class Subtract(Merge):
                 f"A `Subtract` layer should be called on exactly 2 inputs. Received: input_shape={input_shape}"
             )
 
+    op_name = Text("subtract", "相减")
+
 
 class Multiply(Merge):
     """Element-wise product of the inputs."""
 
     operation = Text("multiplied element by element", "逐元素相乘")
+
+    op_name = Text("multiply", "相乘")
 
 
 class Average(Merge):
@@ -134,17 +170,30 @@ class Average(Merge):
 
     operation = Text("averaged element by element", "逐元素求平均")
 
+    op_name = Text("add", "相加")
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = n per output element for n inputs: n - 1 adds (as Add) and a divide by n."""
+        terms = self._merge_terms(input_shape, output_shape)
+        terms.append(cost.flops(Text(f"divide by {len(input_shape)}", f"除以 {len(input_shape)}"),
+                                cost.elements(output_shape)))
+        return cost.Cost(terms)
+
 
 class Maximum(Merge):
     """Element-wise maximum of the inputs."""
 
     operation = Text("reduced to their element-wise maximum", "逐元素取最大值")
 
+    op_name = Text("maximum", "取最大值")
+
 
 class Minimum(Merge):
     """Element-wise minimum of the inputs."""
 
     operation = Text("reduced to their element-wise minimum", "逐元素取最小值")
+
+    op_name = Text("minimum", "取最小值")
 
 
 # ---------------------------------------------------------------------- Concatenate
@@ -229,6 +278,10 @@ class Concatenate(Merge):
                           Text("an unknown size makes the sum unknown", "有未知大小，总和未知")))
         return steps
 
+    def compute_cost(self, input_shape, output_shape):
+        """0: the inputs are placed side by side (no arithmetic)."""
+        return cost.free(Text("the inputs are placed side by side: no arithmetic", "输入并排放置：无算术运算"))
+
 
 # ---------------------------------------------------------------------- Dot
 class Dot(Merge):
@@ -310,6 +363,29 @@ class Dot(Merge):
             + ("（只剩一维时末尾补 1）" if len(out) == 2 and out[-1] == 1 else ""),
         )
         return [Step("shape", OUTPUT_SHAPE, f"{_shapes_text(input_shape)} → {shape_text(out)}", out, rule)]
+
+    def compute_cost(self, input_shape, output_shape):
+        """MACs = (first input's sizes but batch and summed axis) × (second's) × summed size; with
+        normalize=True + per input 3 FLOPs per element (square, sum, × rsqrt) + 2 per vector (rsqrt, min)."""
+        shape1, shape2 = input_shape
+        a1, a2 = (a % len(s) for a, s in zip(self._pair(shape1, shape2), (shape1, shape2)))
+        rest1 = tuple(d for i, d in enumerate(shape1) if i not in (0, a1))
+        rest2 = tuple(d for i, d in enumerate(shape2) if i not in (0, a2))
+        size = shape1[a1] if shape1[a1] is not None else shape2[a2]
+        factors = [factor(rest, Text(f"positions of input {i}", f"个输入 {i} 的位置"))
+                   for i, rest in ((1, rest1), (2, rest2)) if rest]
+        terms = [cost.macs(Text(f"dot products over axis {a1} / {a2}", f"沿轴 {a1} / {a2} 的点积"), *factors,
+                           factor(size, Text("summed", "个求和项")))]
+        if self.normalize:
+            for i, (shape, rest) in enumerate(((shape1, rest1), (shape2, rest2)), start=1):
+                terms.append(cost.flops(Text(f"L2-normalize input {i}: square, sum, multiply by rsqrt",
+                                             f"输入 {i} 的 L2 归一化：平方、求和、乘以 rsqrt"),
+                                        cost.elements(shape), Factor(3, "3", Text("per element", "每个元素"))))
+                terms.append(cost.flops(Text(f"L2-normalize input {i}: rsqrt, min with 1/ε",
+                                             f"输入 {i} 的 L2 归一化：rsqrt、与 1/ε 取最小"),
+                                        factor(rest, Text("vectors", "个向量")),
+                                        Factor(2, "2", Text("per vector", "每个向量"))))
+        return cost.Cost(terms)
 
 
 # ---------------------------------------------------------------------- functional forms

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import warnings
 
+from ..core import cost
+from ..core.cost import Factor, factor
 from ..core.explain import OUTPUT_SHAPE, SAME_SHAPE, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer, _user_stacklevel
 from ..errors import Unsupported
@@ -55,6 +57,38 @@ def _axes_list(axis):
 def _axis_sizes(input_shape, axes):
     """Sizes of ``input_shape`` on ``axes`` (as Keras reads them: plain indexing)."""
     return tuple(input_shape[a] for a in axes)
+
+
+_PER_ELEMENT = Text("per element", "每个元素")
+_VECTORS = Text("normalized vectors", "个归一化向量")
+
+
+def _per(n: int, word: Text) -> Factor:
+    return Factor(n, str(n), word)
+
+
+def _ops(parts) -> Text:
+    """The names of the ops counted, joined in both languages (parts: (en, zh) pairs)."""
+    return Text("; ".join(en for en, _ in parts), "；".join(zh for _, zh in parts))
+
+
+def _kept_dims(input_shape, axes):
+    """The per-sample sizes of the axes not normalized: one statistic per position of these."""
+    rank = len(input_shape)
+    normalized = {a % rank for a in axes}
+    return tuple(d for i, d in enumerate(input_shape) if i > 0 and i not in normalized)
+
+
+def _over_batch(input_shape, axes) -> bool:
+    return 0 in {a % len(input_shape) for a in axes}
+
+
+_BATCH_AXIS = Text("normalizing over the batch axis has no per-sample cost", "在批维度上归一化，无法按单个样本计算")
+
+# Ops of tf.nn.moments (mean: sum + divide; variance: mean of (x - mean)²).
+_MOMENTS_E = [("mean and variance: sum, subtract, square, sum", "均值与方差：求和、相减、平方、求和")]
+_MOMENTS_M = [("2 divides (the means)", "2 次除法（求均值）"), ("+ epsilon", "+ epsilon"), ("rsqrt", "rsqrt"),
+              ("−mean", "−均值")]
 
 
 class _SameShapeNorm(Layer):
@@ -183,6 +217,23 @@ class BatchNormalization(_SameShapeNorm):
             rule.zh + "；移动统计量在训练中更新，但不通过梯度学习",
         )
 
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 2 per element (x · inv + res) + per channel 4, 5 with ``scale`` (rsqrt(var + ε) [· γ],
+        mean · inv, β − it); inference uses the moving mean and variance."""
+        axis = self.axis % len(input_shape)
+        channels = input_shape[axis]
+        per_channel = [("add epsilon", "加 epsilon"), ("rsqrt", "rsqrt")]
+        if self.scale:
+            per_channel.append(("multiply by gamma", "乘以 gamma"))
+        per_channel += [("mean × inv", "均值 × inv"), ("beta − it" if self.center else "negate it",
+                                                      "beta 减去它" if self.center else "取负")]
+        return cost.Cost([
+            cost.flops(Text("x × inv + (beta − mean × inv)", "x × inv + (beta − 均值 × inv)"),
+                       cost.elements(input_shape), _per(2, _PER_ELEMENT)),
+            cost.flops(Text(", ".join(en for en, _ in per_channel), "、".join(zh for _, zh in per_channel)), factor(channels, Text("channels", "个通道")),
+                       _per(len(per_channel), Text("per channel", "每个通道"))),
+        ], note=Text("inference uses the moving mean and variance", "推理时使用移动均值与方差"))
+
 
 # ---------------------------------------------------------------------- LayerNormalization
 class LayerNormalization(_SameShapeNorm):
@@ -230,6 +281,41 @@ class LayerNormalization(_SameShapeNorm):
         if self.center and not self.rms_scaling:
             self.beta = self.add_weight(name="beta", shape=shape, trainable=True)
         self.built = True
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = E × (6 + 2 with gamma + 1 with beta) + M × (5 + 1 without gamma), E elements and
+        M normalized vectors per sample (rms_scaling: E × (5 + 1 with gamma) + M × 4).
+
+        Per element: tf.nn.moments (sum, subtract, square, sum), x · inv + res, and with gamma
+        inv · γ and −mean · inv (broadcast to every element), with beta + β. Per vector: the two
+        means' divides, + ε, rsqrt, −mean (and −mean · inv without gamma).
+        """
+        axes = _axes_list(self.axis)
+        if _over_batch(input_shape, axes):
+            return cost.Cost(unknown=_BATCH_AXIS)
+        vectors = factor(_kept_dims(input_shape, axes), _VECTORS)
+        if self.rms_scaling:
+            per_e = [("variance: mean, subtract, square, mean", "方差：均值、相减、平方、均值"), ("x × inv", "x × inv")]
+            per_e += [("× gamma", "× gamma")] if self.gamma is not None else []
+            per_m = [("2 divides (the means)", "2 次除法（求均值）"), ("+ epsilon", "+ epsilon"), ("rsqrt", "rsqrt")]
+            counts = (4 + len(per_e) - 1, 4)
+        else:
+            per_e = _MOMENTS_E + [("x × inv, + res", "x × inv、+ res")]
+            per_m = list(_MOMENTS_M)
+            e = 6
+            if self.gamma is not None:
+                per_e.append(("inv × gamma, −mean × inv", "inv × gamma、−均值 × inv"))
+                e += 2
+            else:
+                per_m.append(("−mean × inv", "−均值 × inv"))
+            if self.beta is not None:
+                per_e.append(("+ beta", "+ beta"))
+                e += 1
+            counts = (e, len(per_m) + 1)
+        return cost.Cost([
+            cost.flops(_ops(per_e), cost.elements(input_shape), _per(counts[0], _PER_ELEMENT)),
+            cost.flops(_ops(per_m), vectors, _per(counts[1], Text("per vector", "每个向量"))),
+        ])
 
 
 # ---------------------------------------------------------------------- GroupNormalization
@@ -286,6 +372,34 @@ class GroupNormalization(_SameShapeNorm):
                               Text("the channels are split into equal groups", "通道被平均分成若干组")))
         return steps
 
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = E × 6 + G × (5 + 1 without gamma) + C × (2 with gamma + 1 with beta), E elements,
+        G groups, C channels per sample.
+
+        Per element: tf.nn.moments (sum, subtract, square, sum) and x · inv + res; per group: the two
+        means' divides, + ε, rsqrt, −mean (and −mean · inv without gamma); per channel: inv · γ and
+        −mean · inv with gamma, + β with beta.
+        """
+        channels = input_shape[self.axis]
+        per_g = list(_MOMENTS_M)
+        per_c = []
+        if self.gamma is not None:
+            per_c += [("inv × gamma", "inv × gamma"), ("−mean × inv", "−均值 × inv")]
+        else:
+            per_g.append(("−mean × inv", "−均值 × inv"))
+        if self.beta is not None:
+            per_c.append(("+ beta", "+ beta"))
+        terms = [
+            cost.flops(_ops(_MOMENTS_E + [("x × inv, + res", "x × inv、+ res")]), cost.elements(input_shape),
+                       _per(6, _PER_ELEMENT)),
+            cost.flops(_ops(per_g), factor(self.groups, Text("groups", "个组")),
+                       _per(len(per_g) + 1, Text("per group", "每组"))),
+        ]
+        if per_c:
+            terms.append(cost.flops(_ops(per_c), factor(channels, Text("channels", "个通道")),
+                                    _per(len(per_c), Text("per channel", "每个通道"))))
+        return cost.Cost(terms)
+
 
 # ---------------------------------------------------------------------- RMSNormalization
 class RMSNormalization(_SameShapeNorm):
@@ -306,6 +420,18 @@ class RMSNormalization(_SameShapeNorm):
             self.axis = [self.axis]
         self.scale = self.add_weight(name="scale", shape=_axis_sizes(input_shape, self.axis))
         self.built = True
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 4 per element (square, sum, × rrms, × scale) + 3 per normalized vector (divide, + ε, rsqrt)."""
+        axes = _axes_list(self.axis)
+        if _over_batch(input_shape, axes):
+            return cost.Cost(unknown=_BATCH_AXIS)
+        return cost.Cost([
+            cost.flops(Text("square, sum, × rrms, × scale", "平方、求和、× rrms、× scale"),
+                       cost.elements(input_shape), _per(4, _PER_ELEMENT)),
+            cost.flops(Text("mean's divide, add epsilon, rsqrt", "均值的除法、加 epsilon、rsqrt"),
+                       factor(_kept_dims(input_shape, axes), _VECTORS), _per(3, Text("per vector", "每个向量"))),
+        ])
 
 
 # ---------------------------------------------------------------------- UnitNormalization
@@ -334,6 +460,18 @@ class UnitNormalization(_SameShapeNorm):
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
         return [Step("shape", OUTPUT_SHAPE, shape_text(input_shape), tuple(out), SAME_SHAPE)]
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 3 per element (square, sum, × inverse norm) + 2 per normalized vector (rsqrt, min with 1/ε)."""
+        axes = _axes_list(self.axis)
+        if _over_batch(input_shape, axes):
+            return cost.Cost(unknown=_BATCH_AXIS)
+        return cost.Cost([
+            cost.flops(Text("square, sum, × inverse norm", "平方、求和、× 范数倒数"),
+                       cost.elements(input_shape), _per(3, _PER_ELEMENT)),
+            cost.flops(Text("rsqrt, min with 1/ε", "rsqrt、与 1/ε 取最小"),
+                       factor(_kept_dims(input_shape, axes), _VECTORS), _per(2, Text("per vector", "每个向量"))),
+        ])
 
 
 # ---------------------------------------------------------------------- SpectralNormalization
@@ -408,6 +546,14 @@ class SpectralNormalization(Layer):
                            f"与被包装层 {self.layer.name} 的输出形状相同"))]
         inner = self.layer.explain_shape(input_shape)
         return steps + inner[1:]
+
+    def cost_for_call(self, output_shape, input_shape, *args, **kwargs):
+        """The wrapped layer's cost: in inference Keras uses the stored (already normalized) kernel;
+        the power iteration runs only in training."""
+        inner = self.layer.cost_for_call(output_shape, input_shape, *args, **kwargs)
+        return cost.Cost(inner.terms, inner.unknown, Text(
+            f"the wrapped layer {self.layer.name}; the power iteration runs only in training",
+            f"被包装层 {self.layer.name}；幂迭代只在训练时运行"))
 
 
 EXPORTS = {

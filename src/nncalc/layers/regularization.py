@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 
+from ..core import cost
 from ..core.args import standardize_data_format
-from ..core.explain import identity_shape_steps
+from ..core.explain import Text, identity_shape_steps
 from ..core.layer import InputSpec, Layer
 
 
@@ -29,6 +30,10 @@ class _Identity(Layer):
 
     def explain_shape(self, input_shape):
         return identity_shape_steps(input_shape)
+
+    def compute_cost(self, input_shape, output_shape):
+        """0: active only in training; in inference the input passes through unchanged."""
+        return cost.free(cost.INFERENCE_NOOP)
 
 
 class Dropout(_Identity):
@@ -174,6 +179,11 @@ class ActivityRegularization(_Identity):
         self.l1 = l1
         self.l2 = l2
         self.built = True
+
+    def compute_cost(self, input_shape, output_shape):
+        """0: the output is the input; the L1/L2 penalty only feeds the training loss."""
+        return cost.free(Text("returns its input; the L1/L2 penalty only feeds the training loss",
+                              "原样返回输入；L1/L2 惩罚项只计入训练损失"))
 
 
 EXPORTS = {

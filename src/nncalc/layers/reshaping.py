@@ -11,6 +11,8 @@ import math
 import numbers
 
 from ..core.args import standardize_data_format, standardize_tuple
+from ..core import cost
+from ..core.cost import Factor
 from ..core.explain import OUTPUT_SHAPE, Derived, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
 from ..core.tensor import standardize_shape
@@ -54,6 +56,10 @@ class Flatten(Layer):
                       "除批维度外的所有维度相乘，展平为一维")),
             Step("shape", Text("flattened size", "展平后的长度"), formula, out[1]),
         ]
+
+    def compute_cost(self, input_shape, output_shape):
+        """0: only the layout changes (values are not computed)."""
+        return cost.free(Text("only the layout changes: no arithmetic", "只改变排布：无算术运算"))
 
 
 # ------------------------------------------------------------------ shared helpers
@@ -175,6 +181,10 @@ class Reshape(Layer):
                               Text("unknown: an input size is unknown", "未知：输入中有未知尺寸")))
         return steps
 
+    def compute_cost(self, input_shape, output_shape):
+        """0: only the layout changes (values are not computed)."""
+        return cost.free(Text("only the layout changes: no arithmetic", "只改变排布：无算术运算"))
+
 
 def _validate_target(target_shape) -> None:
     count = 0
@@ -226,6 +236,10 @@ class Permute(Layer):
                               num(input_shape[d]), input_shape[d]))
         return steps
 
+    def compute_cost(self, input_shape, output_shape):
+        """0: the axes are reordered (values are moved, not computed)."""
+        return cost.free(Text("axes reordered: values are moved, no arithmetic", "轴重新排列：只移动数值，无算术运算"))
+
 
 class RepeatVector(Layer):
     """(batch, features) -> (batch, n, features): the vector repeated n times."""
@@ -250,6 +264,10 @@ class RepeatVector(Layer):
                 f"{num(input_shape[1])} 个特征在新的第 1 维上重复 n = {self.n} 次")),
             Step("shape", Text("repeats", "重复次数"), f"n = {self.n}", self.n),
         ]
+
+    def compute_cost(self, input_shape, output_shape):
+        """0: the input is copied n times (no arithmetic)."""
+        return cost.free(Text("the input is copied n times: no arithmetic", "输入复制 n 次：无算术运算"))
 
 
 # ------------------------------------------------------------------ Cropping
@@ -306,6 +324,10 @@ class _Cropping(Layer):
             steps.append(Step("shape", _axis_name(self.rank, i), d.formula, d.value, CROP_RULE))
         steps.append(_channel_step(input_shape, self.data_format, KEEPS_CHANNELS))
         return steps
+
+    def compute_cost(self, input_shape, output_shape):
+        """0: values are cut out (no arithmetic)."""
+        return cost.free(Text("values are cut out: no arithmetic", "裁剪数值：无算术运算"))
 
 
 class Cropping1D(_Cropping):
@@ -412,6 +434,10 @@ class _ZeroPadding(Layer):
         steps.append(_channel_step(input_shape, self.data_format, PAD_KEEPS_CHANNELS))
         return steps
 
+    def compute_cost(self, input_shape, output_shape):
+        """0: zeros are added around the values (no arithmetic)."""
+        return cost.free(Text("zeros are added around the values: no arithmetic", "在周围补零：无算术运算"))
+
 
 class ZeroPadding1D(_ZeroPadding):
     """Zeros at the start and end of the steps axis."""
@@ -496,6 +522,10 @@ class _UpSampling(Layer):
         steps.append(_channel_step(input_shape, self.data_format, UP_KEEPS_CHANNELS))
         return steps
 
+    def compute_cost(self, input_shape, output_shape):
+        """0: nearest upsampling repeats each value (no arithmetic)."""
+        return cost.free(Text("each value is repeated: no arithmetic", "每个值被重复：无算术运算"))
+
 
 class UpSampling1D(_UpSampling):
     """Repeats each step ``size`` times: (batch, steps, features) -> (batch, steps·size, features)."""
@@ -532,6 +562,19 @@ class UpSampling2D(_UpSampling):
             return Text("interpolation='nearest': each position repeated", "最近邻插值：每个位置重复")
         return Text(f"interpolation='{self.interpolation}' fills the new positions",
                     f"插值方式 '{self.interpolation}' 计算新增位置的值")
+
+    def compute_cost(self, input_shape, output_shape):
+        """0 for nearest (values repeated); bilinear: 9 FLOPs per output element (TensorFlow's
+        ResizeBilinear: 3 lerps, each a subtract, a multiply and an add); other interpolations: not counted."""
+        if self.interpolation == "nearest":
+            return super().compute_cost(input_shape, output_shape)
+        if self.interpolation == "bilinear":
+            return cost.Cost([cost.flops(Text("bilinear interpolation: 3 lerps (subtract, multiply, add)",
+                                              "双线性插值：3 次线性插值（相减、相乘、相加）"),
+                                         cost.elements(output_shape),
+                                         Factor(9, "9", Text("per element", "每个元素")))])
+        return cost.Cost(unknown=Text(f"nncalc does not count the FLOPs of interpolation='{self.interpolation}'",
+                                      f"nncalc 不统计插值方式 '{self.interpolation}' 的浮点运算"))
 
 
 class UpSampling3D(_UpSampling):
