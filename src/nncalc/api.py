@@ -41,9 +41,19 @@ def run_for_summaries(path: str, argv=None, style: str = "none", stdout=None, an
 
 
 def summarize(model_or_path, expand_nested: bool = False) -> Summary:
-    """Summarize a model object, every model of a Keras script, or a model file (by path)."""
+    """Summarize a model object, every model of a Keras script, or a model file (by path).
+
+    A model object is an nncalc model or a live real Keras model (``keras``/``tf_keras``),
+    which is read through its config, as a saved file would be.
+    """
     if isinstance(model_or_path, Model):
         return Summary([summarize_model(model_or_path, expand_nested=expand_nested)])
+    from .io.files import is_keras_model
+
+    if is_keras_model(model_or_path):
+        from .io.files import model_from_keras
+
+        return Summary([summarize_model(model_from_keras(model_or_path), expand_nested=expand_nested)])
     if isinstance(model_or_path, (str, os.PathLike)) and not os.fspath(model_or_path).endswith(".py"):
         from .io.files import load_model
 
@@ -53,4 +63,5 @@ def summarize(model_or_path, expand_nested: bool = False) -> Summary:
         if not summaries:
             summaries = [summarize_model(m, expand_nested=expand_nested) for m in models]
         return Summary(summaries)
-    raise TypeError(f"nncalc.summarize takes an nncalc model or a script path, not {type(model_or_path).__name__}")
+    raise TypeError("nncalc.summarize takes an nncalc or Keras model, or a script or model file path, "
+                    f"not {type(model_or_path).__name__}")

@@ -8,7 +8,7 @@ walk first met them. That order is the row order of ``summary()``.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from ..errors import ModelError, Unsupported
 from .layer import Layer, map_tensors
@@ -18,33 +18,48 @@ from .tensor import KerasTensor, flatten, is_shape
 
 
 def _build_map(outputs):
-    """Nodes in topological order (inputs first) and each operation's first-visit index."""
+    """Nodes in topological order (inputs first) and each operation's first-visit index.
+
+    Keras' recursive depth-first walk, with an explicit stack (a 100,000-layer chain
+    would exceed Python's recursion limit): same visiting order, same results.
+    """
     finished: set[int] = set()
     in_progress: set[int] = set()
     ordered: list[Node] = []
     indices: dict[object, int] = {}
 
-    def visit(tensor: KerasTensor) -> None:
+    def enter(tensor: KerasTensor):
+        """Start visiting ``tensor``'s node; return it, or None if there is nothing to do."""
         history = tensor._keras_history
         if history is None:
-            return
+            return None
         operation = history.operation
         node = operation._inbound_nodes[history.node_index]
         if id(node) in finished:
-            return
+            return None
         if id(node) in in_progress:
             raise ModelError(f"Tensor {tensor} from operation '{operation.name}' is part of a cycle.")
         indices.setdefault(operation, len(indices))
         in_progress.add(id(node))
-        if not node.is_input:
-            for x in node.input_tensors:
-                visit(x)
-        finished.add(id(node))
-        in_progress.discard(id(node))
-        ordered.append(node)
+        return node
 
     for output in flatten(outputs):
-        visit(output)
+        node = enter(output)
+        if node is None:
+            continue
+        stack = [(node, iter(() if node.is_input else node.input_tensors))]
+        while stack:
+            node, pending = stack[-1]
+            for x in pending:
+                child = enter(x)
+                if child is not None:
+                    stack.append((child, iter(() if child.is_input else child.input_tensors)))
+                    break
+            else:
+                stack.pop()
+                finished.add(id(node))
+                in_progress.discard(id(node))
+                ordered.append(node)
     return ordered, indices
 
 
@@ -91,11 +106,11 @@ def map_graph(inputs, outputs):
                         f"'{node.operation.name}': it is not computed from the model's inputs"
                     )
             computable.update(map(id, node.outputs))
-    names = [op.name for op in operations]
-    for name in names:
-        if names.count(name) != 1:
+    counts = Counter(op.name for op in operations)
+    for op in operations:
+        if counts[op.name] != 1:
             raise ModelError(
-                f'The name "{name}" is used {names.count(name)} times in the model. '
+                f'The name "{op.name}" is used {counts[op.name]} times in the model. '
                 "All operation names should be unique."
             )
     return dict(nodes_by_depth), operations
@@ -132,7 +147,9 @@ class Functional(Model):
         if trainable is not None:
             # As in Keras, set before the layers are tracked: it does not reach into them.
             self.trainable = trainable
-        self._layers = [op for op in self._operations if isinstance(op, Layer)]
+        # keras.ops operations revived from a config (nncalc.io.revived) are graph nodes, not layers.
+        self._layers = [op for op in self._operations
+                        if isinstance(op, Layer) and not getattr(op, "is_operation", False)]
         self.built = True
 
     # ------------------------------------------------------------------ graph

@@ -18,17 +18,24 @@ from __future__ import annotations
 from ..errors import ModelError, Unsupported
 
 KERAS_TENSOR = "__keras_tensor__"
+CONSTANTS = ("__tensor__", "__numpy__")  # serialized constant arrays
 
 
-def _layer_class(class_name: str, custom_objects: dict):
+def _layer_class(class_name: str, custom_objects: dict, module=None):
     from ..core.functional import Functional
     from ..core.sequential import Sequential
     from ..layers import LAYERS
+    from .revived import revived_class
 
     known = {"Functional": Functional, "Model": Functional, "Sequential": Sequential, **LAYERS}
     name = class_name.rsplit(">", 1)[-1]  # registered names such as "keras_hub>TokenEmbedding"
     if class_name in custom_objects:
         return custom_objects[class_name]
+    revived = revived_class(module, name)  # keras.ops operations, keras.applications layers
+    if revived is not None:
+        return revived
+    if module and module.startswith(("keras.src.ops", "keras.ops")):
+        raise Unsupported(f"operation '{module}.{class_name}' is not supported by nncalc yet")
     if name in known:
         return known[name]
     raise Unsupported(f"layer class '{class_name}' is not supported by nncalc yet")
@@ -56,7 +63,7 @@ def deserialize_layer(data: dict, custom_objects: dict | None = None):
         raise ModelError(f"not a Keras layer config: {str(data)[:80]}")
     class_name = data["class_name"]
     config = data.get("config") or {}
-    cls = _layer_class(class_name, custom_objects)
+    cls = _layer_class(class_name, custom_objects, data.get("module"))
     if cls is Sequential:
         return sequential_from_config(config, custom_objects)
     if cls is Functional:
@@ -127,6 +134,10 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
         history = _tensor_history(value)
         if history is not None:
             return tensor(*history[:3])
+        if isinstance(value, dict) and value.get("class_name") in CONSTANTS:
+            from .revived import Constant
+
+            return Constant((value.get("config") or {}).get("value"))
         if isinstance(value, dict):
             return {k: revive(v) for k, v in value.items()}
         if isinstance(value, list):

@@ -125,3 +125,44 @@ def load_model(path: str, custom_objects: dict | None = None):
             if has_optimizer_weights:
                 model.optimizer.build(model._trainable_variables)
     return model
+
+
+_KERAS_MODULES = ("keras", "tf_keras")
+
+
+def is_keras_model(obj) -> bool:
+    """True for a live model object of real Keras (``keras`` or ``tf_keras``), never importing Keras.
+
+    Decided from the names of the object's classes: one of them is Keras' ``Model`` (which
+    ``Functional``, ``Sequential`` and user subclasses inherit), defined in a ``keras`` or
+    ``tf_keras`` module.
+    """
+    return any(cls.__name__ == "Model" and str(cls.__module__).startswith(_KERAS_MODULES)
+               for cls in type(obj).__mro__)
+
+
+def model_from_keras(obj, custom_objects: dict | None = None):
+    """An nncalc model from a live Keras model, through its config (``to_json()``), as a file would.
+
+    Weights are not read. A compile config is replayed only if the live model's optimizer is
+    built (after ``fit``), since only then does Keras' summary print its "Optimizer params".
+    """
+    from .config import compile_from_config, model_from_config
+
+    subclassed = Unsupported(
+        f"model '{getattr(obj, 'name', '?')}' ({type(obj).__name__}) is a subclassed Keras model: "
+        "nncalc reads a model's layer graph from its config, which only Functional and Sequential "
+        "models have"
+    )
+    try:
+        data = json.loads(obj.to_json())
+    except NotImplementedError:
+        raise subclassed from None
+    if not isinstance(data, dict) or not isinstance(data.get("config"), dict) or "layers" not in data["config"]:
+        raise subclassed
+    compile_config = data.pop("compile_config", None)
+    model = model_from_config(data, custom_objects)
+    optimizer = getattr(obj, "optimizer", None)
+    if compile_config and optimizer is not None and getattr(optimizer, "built", False):
+        compile_from_config(model, compile_config)
+    return model
