@@ -23,6 +23,18 @@ OPTIMIZER_CHOICES = ("sgd", "sgd-momentum", "rmsprop", "adam", "adamw", "adafact
                      "adadelta", "adamax", "nadam", "ftrl", "lion")
 
 
+def _shape(text: str) -> tuple:
+    """``224,224,3`` or ``(None, 16)`` -> a shape tuple (positive ints or None)."""
+    parts = [p.strip() for p in text.strip().strip("()[]").split(",") if p.strip()]
+    try:
+        shape = tuple(None if p.lower() == "none" else int(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a shape such as 224,224,3, got {text!r}") from None
+    if not shape or any(d is not None and d <= 0 for d in shape):
+        raise argparse.ArgumentTypeError(f"expected a shape of positive sizes such as 224,224,3, got {text!r}")
+    return shape
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -68,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="activation bytes per layer; weights, inference and training memory")
         extra.add_argument("--receptive-field", action="store_true",
                            help="receptive field size, stride and start per spatial axis")
+        extra.add_argument("--input-shape", type=_shape, action="append", metavar="SHAPE",
+                           help="for model files: the input shape without the batch axis, e.g. "
+                                "224,224,3 (once per model input), giving free dims a value")
         extra.add_argument("--batch-size", type=_positive_int, default=32,
                            help="batch size of the memory estimates (default: 32, as Keras' fit)")
         extra.add_argument("--optimizer", choices=OPTIMIZER_CHOICES, default="adam",
@@ -112,6 +127,10 @@ def _summarize_script(args) -> int:
     text = args.format == "text"
     analysis = _analysis_options(args)
     if args.file.endswith(".py"):
+        if args.input_shape:
+            print(f"nncalc: error: {args.file}: --input-shape is for model files; a script sets its "
+                  "input shapes itself (keras.Input(shape=...))", file=sys.stderr)
+            return EXIT_USER_ERROR
         summaries, models = run_for_summaries(args.file, args.script_args,
                                               style=args.style if text else "none",
                                               stdout=None if text else sys.stderr, analysis=analysis)
@@ -121,7 +140,7 @@ def _summarize_script(args) -> int:
         session.reset()
         session.style = args.style if text else "none"
         session.analysis = analysis
-        summaries, models = [], [load_model(args.file)]
+        summaries, models = [], [load_model(args.file, input_shapes=args.input_shape)]
     if not summaries:
         for model in models:
             if text:

@@ -215,3 +215,40 @@ def model_from_config(data: dict, custom_objects: dict | None = None):
     model = deserialize_layer(data, custom_objects)
     compile_from_config(model, data.get("compile_config"))
     return model
+
+
+def set_input_shapes(data: dict, shapes: list) -> dict:
+    """A copy of a model config whose inputs have the given shapes (batch axis excluded).
+
+    For ``--input-shape``: a model saved with free dims (``Input((None, None, 3))``) gets
+    concrete ones, as if it had been built with ``Input(shape)``; one shape per model input,
+    in the order of the config's ``input_layers``.
+    """
+    import copy
+
+    data = copy.deepcopy(data)
+    class_name = data.get("class_name")
+    config = data.get("config") or {}
+    layers = config.get("layers") or []
+    if class_name == "Sequential":
+        targets = [layers[0]] if layers and layers[0].get("class_name") == "InputLayer" else []
+        if not targets and layers:
+            targets = [layers[0]]
+        config["build_input_shape"] = [None, *shapes[0]] if len(shapes) == 1 else config.get("build_input_shape")
+    else:
+        inputs = config.get("input_layers") or []
+        if inputs and isinstance(inputs[0], str):  # one input written as [name, node, tensor]
+            inputs = [inputs]
+        by_name = {entry.get("name") or entry.get("config", {}).get("name"): entry for entry in layers}
+        targets = [by_name[name] for name, *_ in inputs if name in by_name]
+    if len(targets) != len(shapes):
+        raise ModelError(f"--input-shape was given {len(shapes)} time(s) but the model has "
+                         f"{len(targets)} input(s)")
+    for entry, shape in zip(targets, shapes):
+        layer_config = entry.setdefault("config", {})
+        is_input = entry.get("class_name") == "InputLayer"
+        key = "batch_shape" if is_input and "batch_input_shape" not in layer_config else "batch_input_shape"
+        for other in ("batch_input_shape", "batch_shape", "input_shape"):
+            layer_config.pop(other, None)
+        layer_config[key] = [None, *shape]
+    return data

@@ -106,14 +106,20 @@ def read_config(path: str) -> dict:
     return READERS[extension](path)
 
 
-def load_model(path: str, custom_objects: dict | None = None):
-    """An nncalc model from a model file (weights ignored), compiled as Keras would compile it."""
-    from .config import model_from_config, optimizer_from_config
+def load_model(path: str, custom_objects: dict | None = None, input_shapes=None):
+    """An nncalc model from a model file (weights ignored), compiled as Keras would compile it.
+
+    ``input_shapes`` (one shape per model input, batch axis excluded) replaces the saved
+    input shapes, e.g. to give a free image size a value (``--input-shape``).
+    """
+    from .config import model_from_config, optimizer_from_config, set_input_shapes
 
     path = os.fspath(path)
     config = read_config(path)
     if "class_name" not in config and "layers" in config:
         config = {"class_name": "Functional" if "input_layers" in config else "Sequential", "config": config}
+    if input_shapes:
+        config = set_input_shapes(config, input_shapes)
     model = model_from_config(config, custom_objects)
     if path.lower().endswith((".h5", ".hdf5")):
         _, training, has_optimizer_weights = read_h5(path)

@@ -16,6 +16,7 @@ These classes are reachable only from configs (files and live Keras models), nev
 
 from __future__ import annotations
 
+from ..core import cost
 from ..core.explain import OUTPUT_SHAPE, Step, Text, identity_shape_steps, num, shape_text
 from ..core.layer import Layer
 from ..core.tensor import KerasTensor, is_shape
@@ -100,6 +101,16 @@ class Operation(Layer):
     def output_dtype(self, inputs) -> str:
         return inputs.dtype if isinstance(inputs, KerasTensor) else "float32"
 
+    flops_per_element = 1
+
+    def cost_for_call(self, output_shape, *args, **kwargs):
+        """FLOPs = output elements × 1 (softmax and log-softmax: 3); no MACs."""
+        factors = [cost.elements(output_shape)]
+        if self.flops_per_element != 1:
+            factors.append(cost.Factor(self.flops_per_element, str(self.flops_per_element),
+                                       Text("per element", "每个元素")))
+        return cost.Cost([cost.flops(self.operation, *factors)])
+
 
 class UnaryOperation(Operation):
     """``f(x)`` element by element: the output has the input's shape."""
@@ -152,6 +163,8 @@ _UNARY = (
 OPERATIONS = {name: _operation_class(name, BinaryOperation, *words) for name, words in _BINARY.items()}
 OPERATIONS.update({name: _operation_class(name, UnaryOperation, "applied element by element", "逐元素计算")
                    for name in _UNARY})
+for _name in ("Softmax", "LogSoftmax"):
+    OPERATIONS[_name].flops_per_element = 3
 
 
 # ---------------------------------------------------------------------- keras.applications layers
@@ -175,6 +188,10 @@ class LayerScale(Layer):
     def param_formula(self):
         return num(self.projection_dim)
 
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 1 multiply per output element."""
+        return cost.Cost([cost.flops(Text("scale by gamma", "乘以 gamma"), cost.elements(output_shape))])
+
     def param_rule(self):
         return Text("projection_dim: one scale per channel", "projection_dim：每个通道一个缩放系数")
 
@@ -191,6 +208,10 @@ class StochasticDepth(Layer):
         super().__init__(**kwargs)
         self.drop_path_rate = drop_path_rate
         self.built = True
+
+    def compute_cost(self, input_shape, output_shape):
+        """0: drop-path only acts in training."""
+        return cost.free(cost.INFERENCE_NOOP)
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -211,6 +232,11 @@ class CustomScaleLayer(Layer):
                 and all(is_shape(s) for s in input_shape)):
             raise ValueError(f"CustomScaleLayer takes a list of two tensors. Received: input_shape={input_shape}")
         return broadcast_shapes(*input_shape)
+
+    def compute_cost(self, input_shape, output_shape):
+        """FLOPs = 2 per output element (a multiply and an add)."""
+        return cost.Cost([cost.flops(Text("inputs[0] + inputs[1] × scale", "inputs[0] + inputs[1] × scale"),
+                                     cost.elements(output_shape), cost.Factor(2, "2", Text("per element", "每个元素")))])
 
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
