@@ -1800,6 +1800,10 @@ class STFTSpectrogram(Layer):
     def _frames(self, input_shape):
         from .window import spatial_outputs
 
+        if self._frame_step == 0:  # frame_length 1 and no frame_step: Keras divides by zero
+            raise ValueError(f"frame_step defaults to frame_length // 2 = 0 for frame_length="
+                             f"{self.frame_length}: a stride of 0 (Keras fails with a division by zero)")
+
         return spatial_outputs(input_shape, "kernel size", (self.frame_length,), (self._frame_step,),
                                self.padding, (1,), self.data_format)[0]
 
