@@ -172,13 +172,21 @@ def _row_calls(layer: Layer, graph_ids: set[int]) -> list:
     return calls or layer._inbound_nodes[-1:]
 
 
-def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options) -> None:
+def cached_node_cost(node, cache: dict):
+    """``node.operation.node_cost(node)``, computed once per summary (rows and totals share it)."""
+    cost = cache.get(id(node))
+    if cost is None:
+        cost = cache[id(node)] = node.operation.node_cost(node)
+    return cost
+
+
+def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options, cache: dict) -> None:
     from .analysis.memory import activation_steps, tensor_bytes
     from .core.cost import total_cost
 
     calls = _row_calls(layer, graph_ids)
     if options.flops:
-        costs = [layer.node_cost(n) for n in calls]
+        costs = [cached_node_cost(n, cache) for n in calls]
         row.cost = costs[0] if len(costs) == 1 else total_cost(costs)
     if options.receptive_field:
         from .analysis.receptive_field import receptive_field_of
@@ -191,7 +199,7 @@ def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options) -> 
 
 
 def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int], options=None,
-          graph_ids: set[int] = frozenset()) -> list[LayerRow]:
+          graph_ids: set[int] = frozenset(), cache=None) -> list[LayerRow]:
     trainable_count = sum(w.size for w in layer.trainable_weights)
     non_trainable_count = sum(w.size for w in layer.non_trainable_weights)
     row = LayerRow(
@@ -210,13 +218,13 @@ def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int], opt
         call_output_shapes=[[t.shape for t in node.output_tensors] for node in layer._inbound_nodes],
     )
     if options is not None and options.any:
-        _add_analysis(row, layer, graph_ids, options)
+        _add_analysis(row, layer, graph_ids, options, cache)
     rows = [row]
     sublayers = getattr(layer, "layers", None) if expand_nested else None
     if sublayers:
         inner_ids = _graph_node_ids(layer)
         for sub in sublayers:
-            rows.extend(_rows(sub, depth + 1, expand_nested, relevant, options, inner_ids))
+            rows.extend(_rows(sub, depth + 1, expand_nested, relevant, options, inner_ids, cache))
     return rows
 
 
@@ -237,9 +245,9 @@ def summarize_model(model, expand_nested: bool = False, layer_range=None, analys
     if graph is not None:
         relevant = {id(n) for nodes in graph._nodes_by_depth.values() for n in nodes}
     start, stop = model._layer_range_bounds(layers, layer_range)
-    rows = []
+    rows, cost_cache = [], {}
     for layer in layers[start:stop]:
-        rows.extend(_rows(layer, 0, expand_nested, relevant, options, relevant))
+        rows.extend(_rows(layer, 0, expand_nested, relevant, options, relevant, cost_cache))
     trainable, trainable_bytes = _unique_size(model.trainable_weights)
     non_trainable, non_trainable_bytes = _unique_size(model.non_trainable_weights)
     optimizer = getattr(model, "optimizer", None)
@@ -262,7 +270,7 @@ def summarize_model(model, expand_nested: bool = False, layer_range=None, analys
     if options is not None and options.any:
         from .analysis import analyse_model
 
-        summary.analysis = analyse_model(model, options)
+        summary.analysis = analyse_model(model, options, cost_cache)
     return summary
 
 

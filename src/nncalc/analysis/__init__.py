@@ -46,14 +46,17 @@ def graph_nodes(model) -> list:
     return [layer._inbound_nodes[-1] for layer in getattr(model, "layers", []) if layer._inbound_nodes]
 
 
-def analyse_model(model, options: AnalysisOptions) -> ModelAnalysis:
+def analyse_model(model, options: AnalysisOptions, cost_cache=None) -> ModelAnalysis:
     """The model-wide figures, in one pass over its calls per analysis."""
     from ..core.cost import total_cost
 
     nodes = graph_nodes(model)
     result = ModelAnalysis(options)
     if options.flops:
-        result.cost = total_cost((n.operation.node_cost(n) for n in nodes), (n.operation.name for n in nodes))
+        from ..summary import cached_node_cost
+
+        cache = {} if cost_cache is None else cost_cache
+        result.cost = total_cost((cached_node_cost(n, cache) for n in nodes), (n.operation.name for n in nodes))
     if options.receptive_field:
         from .receptive_field import model_fields
 
