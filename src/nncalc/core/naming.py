@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 _uids: defaultdict[str, int] = defaultdict(int)
 
 
+@lru_cache(maxsize=None)  # a few class names, asked for once per object
 def to_snake_case(name: str) -> str:
     """``MaxPooling2D`` -> ``max_pooling2d`` (Keras' rule, letter for letter)."""
     name = re.sub(r"\W+", "", name)
