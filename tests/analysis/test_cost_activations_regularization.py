@@ -14,24 +14,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import nncalc.keras as keras
-from nncalc.analysis import AnalysisOptions
-from nncalc.core.explain import num, say
-from nncalc.summary import summarize_model
+from nncalc.core.explain import say
 
 from ..helpers import sweep
+from .costs import row_of, steps_text
 
 SHAPES = [(5,), (3, 4), (2, 3, 4)]
-
-
-def row_of(layer, input_shape):
-    inputs = keras.Input(input_shape)
-    model = keras.Model(inputs, layer(inputs))
-    return summarize_model(model, analysis=AnalysisOptions(flops=True)).rows[-1]
-
-
-def steps_text(row, lang="en"):
-    return "\n".join(f"{say(s.label, lang)}: {say(s.formula, lang)} = {num(s.value)} ({say(s.rule, lang)})"
-                     for s in row.cost.steps())
 
 
 @pytest.mark.parametrize("shape", SHAPES)

@@ -13,21 +13,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import nncalc.keras as keras
-from nncalc.analysis import AnalysisOptions
 from nncalc.core.explain import say
-from nncalc.summary import summarize_model
 
 from ..helpers import sweep
+from .costs import row_of
 
 ACTIVATIONS = [None, "relu", "softmax"]
 ACT_FLOPS = {None: 0, "relu": 1, "softmax": 3}
-
-
-def row_of(layer, input_shape):
-    inputs = keras.Input(input_shape)
-    model = keras.Model(inputs, layer(inputs))
-    summary = summarize_model(model, analysis=AnalysisOptions(flops=True))
-    return summary.rows[-1]
 
 
 def out_size(size, k, s, padding, d=1):

@@ -19,10 +19,11 @@ from hypothesis import given, settings, strategies as st
 
 import nncalc.keras as keras
 from nncalc.analysis import AnalysisOptions
-from nncalc.core.explain import num, say
+from nncalc.core.explain import say
 from nncalc.summary import summarize_model
 
 from ..helpers import sweep
+from .costs import steps_text
 
 ACT = {None: 0, "relu": 1, "softmax": 3, "linear": 0}
 
@@ -35,11 +36,6 @@ def row_of(layer, input_shape, dtype=None, **call_kwargs):
     inputs = keras.Input(input_shape, dtype=dtype)
     model = keras.Model(inputs, layer(inputs, **call_kwargs))
     return summarize(model).rows[-1]
-
-
-def steps_text(row, lang="en"):
-    return "\n".join(f"{say(s.label, lang)}: {say(s.formula, lang)} = {num(s.value)} ({say(s.rule, lang)})"
-                     for s in row.cost.steps())
 
 
 # ---------------------------------------------------------------------- Embedding

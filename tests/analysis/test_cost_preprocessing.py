@@ -13,17 +13,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import nncalc.keras as keras
-from nncalc.analysis import AnalysisOptions
 from nncalc.core.explain import say
-from nncalc.summary import summarize_model
 
 from ..helpers import sweep
-
-
-def row_of(layer, input_shape, dtype=None):
-    inputs = keras.Input(input_shape, dtype=dtype) if dtype else keras.Input(input_shape)
-    model = keras.Model(inputs, layer(inputs))
-    return summarize_model(model, analysis=AnalysisOptions(flops=True)).rows[-1]
+from .costs import row_of
 
 
 def steps_text(row, lang="en"):

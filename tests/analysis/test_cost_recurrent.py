@@ -15,15 +15,10 @@ from nncalc.core.explain import say
 from nncalc.summary import summarize_model
 
 from ..helpers import sweep
+from .costs import row_of
 
 ACT = {None: 0, "tanh": 1, "relu": 1, "softmax": 3}
 REC = {None: 0, "sigmoid": 1, "hard_sigmoid": 1}
-
-
-def row_of(layer, input_shape):
-    inputs = keras.Input(input_shape)
-    model = keras.Model(inputs, layer(inputs))
-    return summarize_model(model, analysis=AnalysisOptions(flops=True)).rows[-1]
 
 
 def steps_text(row, lang="en"):

@@ -15,10 +15,11 @@ from hypothesis import given, settings, strategies as st
 
 import nncalc.keras as keras
 from nncalc.analysis import AnalysisOptions
-from nncalc.core.explain import num, say
+from nncalc.core.explain import say
 from nncalc.summary import summarize_model
 
 from ..helpers import sweep
+from .costs import steps_text
 
 
 def summarize(inputs, outputs):
@@ -33,11 +34,6 @@ def row_of(layer, input_shape):
 def merge_row(layer, shapes):
     inputs = [keras.Input(s) for s in shapes]
     return summarize(inputs, layer(inputs)).rows[-1]
-
-
-def steps_text(row, lang="en"):
-    return "\n".join(f"{say(s.label, lang)}: {say(s.formula, lang)} = {num(s.value)} ({say(s.rule, lang)})"
-                     for s in row.cost.steps())
 
 
 # ---------------------------------------------------------------------- reshaping
