@@ -45,6 +45,7 @@ def _positive_int(text: str) -> int:
     return value
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
+DEFAULT_TIMEOUT = 60.0  # seconds; a script that loops forever is stopped (--timeout)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--style", choices=("keras3", "keras2", "tf_keras"), default="keras3",
                          help="summary text of Keras 3 (default), of tf.keras 2.0-2.8 as in the "
                               "tutorial (keras2), or of tf_keras 2.21 (tf_keras)")
-        cmd.add_argument("--lang", choices=("en", "zh"), default="en", help="language of explanations")
+        cmd.add_argument("--lang", choices=("en", "zh"), default="en",
+                         help="language of explanations and error messages")
         cmd.add_argument("--explain", action="store_true", default=name == "explain",
                          help="after the table, derive every figure")
         cmd.add_argument("--line-length", type=int, default=None,
@@ -76,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         extra = cmd.add_argument_group("nncalc's own figures (columns to the right of Keras' table)")
         extra.add_argument("--flops", action="store_true",
                            help="MACs and FLOPs per layer and in total, per sample (see README)")
+        extra.add_argument("--flops-convention", choices=("nncalc", "tf"), default="nncalc",
+                           help="FLOPs as nncalc counts them (default) or as TensorFlow's profiler "
+                                "(keras-flops) counts them at batch 1, per op type")
         extra.add_argument("--memory", action="store_true",
                            help="activation bytes per layer; weights, inference and training memory")
         extra.add_argument("--receptive-field", action="store_true",
@@ -87,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="batch size of the memory estimates (default: 32, as Keras' fit)")
         extra.add_argument("--optimizer", choices=OPTIMIZER_CHOICES, default="adam",
                            help="optimizer of the training memory estimate (default: adam)")
+        cmd.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                         help=f"stop a script (or model) that runs longer than this (default: "
+                              f"{DEFAULT_TIMEOUT:g}; 0: no limit)")
         cmd.add_argument("--debug", action="store_true", help="show tracebacks")
         return cmd
 
@@ -116,7 +124,8 @@ def _analysis_options(args):
     from .analysis import AnalysisOptions
 
     return AnalysisOptions(flops=args.flops, memory=args.memory, receptive_field=args.receptive_field,
-                           batch_size=args.batch_size, optimizer=args.optimizer)
+                           batch_size=args.batch_size, optimizer=args.optimizer,
+                           flops_convention=args.flops_convention)
 
 
 def _summarize_script(args) -> int:
@@ -128,8 +137,10 @@ def _summarize_script(args) -> int:
     analysis = _analysis_options(args)
     if args.file.endswith(".py"):
         if args.input_shape:
-            print(f"nncalc: error: {args.file}: --input-shape is for model files; a script sets its "
-                  "input shapes itself (keras.Input(shape=...))", file=sys.stderr)
+            from .errors import user_error_line
+
+            print(user_error_line(args.file, "--input-shape is for model files; a script sets its "
+                                  "input shapes itself (keras.Input(shape=...))", args.lang), file=sys.stderr)
             return EXIT_USER_ERROR
         summaries, models = run_for_summaries(args.file, args.script_args,
                                               style=args.style if text else "none",
@@ -150,7 +161,9 @@ def _summarize_script(args) -> int:
                 summaries.append(summarize_model(model, expand_nested=args.expand_nested))
         summaries = summaries or list(session.summaries)
     if not summaries:
-        print(f"nncalc: error: {args.file}: the script defines no model", file=sys.stderr)
+        from .errors import user_error_line
+
+        print(user_error_line(args.file, "the script defines no model", args.lang), file=sys.stderr)
         return EXIT_USER_ERROR
     summary = Summary(summaries)
     if text:
@@ -169,15 +182,25 @@ def _summarize_script(args) -> int:
 
 def _is_user_error(error: BaseException) -> bool:
     """User mistakes: nncalc's own errors, Keras-style ValueError/TypeError, errors in user code."""
-    from .errors import NncalcError
+    from .errors import NncalcError, ScriptTimeout
 
-    if isinstance(error, (NncalcError, ValueError, TypeError, SystemExit)):
+    if isinstance(error, (NncalcError, ValueError, TypeError, SystemExit, ScriptTimeout)):
         return True
     frames = list(traceback.walk_tb(error.__traceback__))
-    if not frames:
-        return True
     package_dir = os.path.dirname(os.path.abspath(__file__))
-    return not os.path.abspath(frames[-1][0].f_code.co_filename).startswith(package_dir)
+    for frame, _ in reversed(frames):  # the deepest frame that is not the standard library's
+        filename = os.path.abspath(frame.f_code.co_filename)
+        if _in_stdlib(filename):
+            continue  # json, copy, re ...: whoever called them is responsible
+        return not filename.startswith(package_dir)
+    return True
+
+
+def _in_stdlib(filename: str) -> bool:
+    import sysconfig
+
+    stdlib = os.path.abspath(sysconfig.get_paths()["stdlib"])
+    return filename.startswith(stdlib + os.sep) and "-packages" not in filename
 
 
 def main(argv=None) -> int:
@@ -194,26 +217,69 @@ def main(argv=None) -> int:
         return EXIT_USER_ERROR
     if args.command == "layers":
         return _list_layers()
+    from .errors import internal_error_line, user_error_line
+
     if not os.path.isfile(args.file):
-        print(f"nncalc: error: {args.file}: no such file", file=sys.stderr)
+        print(user_error_line(args.file, "no such file", args.lang), file=sys.stderr)
         return EXIT_USER_ERROR
-    from .script import ScriptError, error_text
+    from .script import ScriptError
 
     try:
-        return _summarize_script(args)
+        with _time_limit(args.timeout):
+            return _summarize_script(args)
     except ScriptError as failure:
-        error, where = failure.error, str(failure)
+        error, where = failure.error, failure.where
     except BrokenPipeError:
         return 0
-    except Exception as failure:  # after the script ran: rendering or summarizing failed
-        error, where = failure, error_text(failure)
-        if not where.startswith(args.file):
-            where = f"{args.file}: {where}"
+    except (Exception, _ScriptTimeout()) as failure:  # after the script ran, or a model file
+        error, where = failure, args.file
     if args.debug:
         traceback.print_exception(error)
     if _is_user_error(error):
-        print(f"nncalc: error: {where}", file=sys.stderr)
+        print(user_error_line(where, error, args.lang), file=sys.stderr)
         return EXIT_USER_ERROR
-    print(f"nncalc: internal error (this is a bug in nncalc, please report it; --debug shows "
-          f"the traceback): {where}", file=sys.stderr)
+    print(internal_error_line(where, error, args.lang), file=sys.stderr)
     return EXIT_INTERNAL_ERROR
+
+
+def _ScriptTimeout():
+    from .errors import ScriptTimeout
+
+    return ScriptTimeout
+
+
+class _time_limit:
+    """``with _time_limit(seconds):`` raises :class:`~nncalc.errors.ScriptTimeout` when time is up.
+
+    A real-time interval timer (``setitimer``), in the main thread of a platform that has it;
+    elsewhere (Windows, a thread) no limit. After the first signal it fires again every
+    second, so a script that catches the first one is stopped by the next.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds or 0
+        self.active = False
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if (self.seconds > 0 and hasattr(signal, "setitimer")
+                and threading.current_thread() is threading.main_thread()):
+            from .errors import ScriptTimeout
+
+            def expired(signum, frame):
+                raise ScriptTimeout(self.seconds)
+
+            self.previous = signal.signal(signal.SIGALRM, expired)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, 1.0)
+            self.active = True
+        return self
+
+    def __exit__(self, *exc):
+        if self.active:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False

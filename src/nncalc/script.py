@@ -18,6 +18,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Optional
 
+from .errors import ScriptTimeout
+
 # Top-level names a script may import, and the nncalc module each stands for.
 ALIASES = {
     "keras": "nncalc.keras",
@@ -104,19 +106,29 @@ class ScriptError(Exception):
     line: Optional[int]
     error: BaseException
 
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def text(self, lang: str = "en") -> str:
+        """``file:line: layer 'x' (Dense): cause`` (the cause translated for ``lang="zh"``)."""
+        from .errors import cause_text
+
+        return f"{self.where}: {cause_text(self.error, lang)}"
+
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {error_text(self.error)}"
+        return self.text()
 
 
-def error_text(error: BaseException) -> str:
-    """The first line of an exception's message, prefixed with its type when not ours."""
-    from .errors import NncalcError
+def error_text(error: BaseException, lang: str = "en") -> str:
+    """One line saying what went wrong: the layer that raised it (if one did), then the message.
 
-    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    if isinstance(error, NncalcError):
-        return message
-    return f"{type(error).__name__}: {message}"
+    The message is prefixed with its exception type when it is neither nncalc's nor a
+    layer's (``NameError: name 'x' is not defined``).
+    """
+    from .errors import cause_text
+
+    return cause_text(error, lang)
 
 
 def _script_line(tb, path: str) -> Optional[int]:
@@ -145,9 +157,11 @@ def run_script(path: str, argv: Optional[list[str]] = None) -> dict:
         if exit_.code in (None, 0):
             return {}
         raise ScriptError(path, None, exit_) from None
-    except (KeyboardInterrupt, RecursionError, MemoryError):
+    except KeyboardInterrupt:
         raise
-    except Exception as error:  # the user's script: anything may fail
+    except (Exception, ScriptTimeout) as error:  # the user's script: anything may fail
+        # (RecursionError and MemoryError included: a script that recurses without end or
+        # builds a huge list fails at its own line, like any other error of the script.)
         raise ScriptError(path, _script_line(error.__traceback__, path), error) from error
     finally:
         sys.argv = old_argv

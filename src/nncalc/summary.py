@@ -180,6 +180,15 @@ def cached_node_cost(node, cache: dict):
     return cost
 
 
+def cached_node_tf_flops(node, cache: dict):
+    """``node.operation.node_tf_flops(node)`` (TF profiler convention), computed once per summary."""
+    key = ("tf", id(node))
+    flops = cache.get(key)
+    if flops is None:
+        flops = cache[key] = node.operation.node_tf_flops(node)
+    return flops
+
+
 def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options, cache: dict) -> None:
     from .analysis.memory import activation_steps, tensor_bytes
     from .core.cost import total_cost
@@ -188,6 +197,11 @@ def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options, cac
     if options.flops:
         costs = [cached_node_cost(n, cache) for n in calls]
         row.cost = costs[0] if len(costs) == 1 else total_cost(costs)
+        if getattr(options, "flops_convention", "nncalc") == "tf":
+            from .core.tf_flops import TFConventionCost, tf_total
+
+            tf = [cached_node_tf_flops(n, cache) for n in calls]
+            row.cost = TFConventionCost(row.cost, tf[0] if len(tf) == 1 else tf_total(tf))
     if options.receptive_field:
         from .analysis.receptive_field import receptive_field_of
 

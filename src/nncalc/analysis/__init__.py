@@ -20,6 +20,9 @@ class AnalysisOptions:
     receptive_field: bool = False
     batch_size: int = 32  # Keras' default for fit()
     optimizer: str = "adam"
+    # "nncalc" (nncalc.core.cost) or "tf": the FLOPs column and total are TensorFlow's profiler
+    # count at batch 1 (nncalc.core.tf_flops); the MACs column stays nncalc's.
+    flops_convention: str = "nncalc"
 
     @property
     def any(self) -> bool:
@@ -57,6 +60,12 @@ def analyse_model(model, options: AnalysisOptions, cost_cache=None) -> ModelAnal
 
         cache = {} if cost_cache is None else cost_cache
         result.cost = total_cost((cached_node_cost(n, cache) for n in nodes), (n.operation.name for n in nodes))
+        if options.flops_convention == "tf":
+            from ..core.tf_flops import TFConventionCost, tf_total
+            from ..summary import cached_node_tf_flops
+
+            tf = tf_total((cached_node_tf_flops(n, cache) for n in nodes), (n.operation.name for n in nodes))
+            result.cost = TFConventionCost(result.cost, tf)
     if options.receptive_field:
         from .receptive_field import model_fields
 

@@ -47,7 +47,8 @@ def get_policy(dtype) -> DTypePolicy:
     if isinstance(dtype, DTypePolicy):
         return dtype
     if isinstance(dtype, dict):  # a serialized policy: {"class_name": "DTypePolicy", "config": {"name": ...}}
-        dtype = (dtype.get("config") or {}).get("name", dtype)
+        config = dtype.get("config")
+        dtype = config.get("name", dtype) if isinstance(config, dict) else dtype
     name = getattr(dtype, "name", dtype)
     if isinstance(name, str) and name in MIXED_POLICIES:
         return DTypePolicy(name)

@@ -230,6 +230,13 @@ class Functional(Model):
         nodes = [n for depth in sorted(self._nodes_by_depth, reverse=True) for n in self._nodes_by_depth[depth]]
         return total_cost((n.operation.node_cost(n) for n in nodes), (n.operation.name for n in nodes))
 
+    def node_tf_flops(self, node):
+        """A nested model's TF profiler count: the sum of its own graph's calls."""
+        from .tf_flops import tf_total
+
+        nodes = [n for depth in sorted(self._nodes_by_depth, reverse=True) for n in self._nodes_by_depth[depth]]
+        return tf_total((n.operation.node_tf_flops(n) for n in nodes), (n.operation.name for n in nodes))
+
 
 def flatten_shapes(structure) -> list[tuple]:
     """A nested list/dict of shapes -> a flat list of shape tuples (dicts by sorted key)."""

@@ -23,6 +23,7 @@ from .dtypes import DTYPE_BITS, get_policy
 from .cost import Cost, free, not_modelled
 from .explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Explanation, Step, Text, num, shape_text
 from .naming import auto_name
+from . import masking
 from .node import Node
 from .tensor import KerasTensor, flatten, is_shape, standardize_shape
 
@@ -371,7 +372,13 @@ class Layer:
             raise LayerError(self.name, type(self).__name__, str(error)) from error
         first = args[0] if args else tensors[0]
         outputs = map_shapes(lambda s: KerasTensor(s, self.output_dtype(first)), output_shapes)
-        Node(self, args, outputs, kwargs)
+        mask = masking.node_mask(self, args, kwargs)  # Keras adds it to the node's arguments
+        masking.set_output_masks(self, args, kwargs, outputs)
+        node = Node(self, args, outputs, kwargs)
+        if mask is not None:
+            node.input_tensors.append(mask)
+            if mask._keras_history is not None:
+                mask._keras_history.operation._outbound_nodes.append(node)
         return outputs
 
     def build_for_call(self, input_shape, *args, **kwargs) -> None:
@@ -500,6 +507,40 @@ class Layer:
         shapes = [t.shape for t in node.output_tensors]
         output_shape = shapes[0] if len(shapes) == 1 else shapes
         return self.cost_for_call(output_shape, *shape_args, **shape_kwargs)
+
+    # ----------------------------------------------------------- TF profiler convention
+    def tf_flops(self, input_shape, output_shape) -> dict:
+        """What TensorFlow's profiler counts for one call at batch 1: ``{TF op type: float ops}``
+        (``{}`` when it counts nothing); see :mod:`nncalc.core.tf_flops`.
+
+        Every layer kind states its own rule; the default says the layer is not modelled,
+        so that no figure is ever a silent 0.
+        """
+        from .tf_flops import not_modelled as tf_not_modelled
+
+        return tf_not_modelled(type(self).__name__)
+
+    def tf_flops_for_call(self, output_shape, input_shape, *args, **kwargs) -> dict:
+        """TF profiler count for a call's argument shapes; default: ``tf_flops(first argument, outputs)``.
+
+        A layer taking several tensors (attention's query/value/key) overrides this.
+        """
+        return self.tf_flops(input_shape, output_shape)
+
+    def node_tf_flops(self, node: Node):
+        """The TF profiler count (a :class:`~nncalc.core.tf_flops.TFFlops`) of one recorded call."""
+        from .tf_flops import TFFlops, TFUnknown, as_tf_flops
+
+        if node.is_input:
+            return TFFlops()
+        shape_args = map_tensors(lambda t: t.shape, node.call_args)
+        shape_kwargs = map_tensors(lambda t: t.shape, node.call_kwargs)
+        shapes = [t.shape for t in node.output_tensors]
+        output_shape = shapes[0] if len(shapes) == 1 else shapes
+        try:
+            return as_tf_flops(self.tf_flops_for_call(output_shape, *shape_args, **shape_kwargs))
+        except TFUnknown as error:
+            return TFFlops(unknown=error.reason)
 
     # ----------------------------------------------------------- misc
     def get_config(self) -> dict:

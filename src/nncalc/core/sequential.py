@@ -41,7 +41,8 @@ class Sequential(Model):
                 "Only instances of `keras.Layer` can be added to a Sequential model. "
                 f"Received: {layer} (of type {type(layer)})"
             )
-        if any(existing.name == layer.name for existing in self._layers):
+        names = self._layer_names()
+        if layer.name in names:
             raise ModelError(
                 "All layers added to a Sequential model should have unique names. Name "
                 f"'{layer.name}' is already the name of a layer in this model. Update the `name` "
@@ -53,11 +54,21 @@ class Sequential(Model):
                 f"{self._layers[0].batch_shape}. You cannot add a different Input layer to it."
             )
         self._layers.append(layer)
+        names.add(layer.name)
+        self._names_cache = (self._layers, len(self._layers), names)
         if rebuild:
             self._maybe_rebuild()
         else:
             self.built = False
             self._functional = None
+
+    def _layer_names(self) -> set:
+        """The names of ``self._layers`` (kept, so that adding N layers costs O(N), not O(N^2))."""
+        cached = self.__dict__.get("_names_cache")
+        if cached is None or cached[0] is not self._layers or cached[1] != len(self._layers):
+            cached = (self._layers, len(self._layers), {layer.name for layer in self._layers})
+            self._names_cache = cached
+        return cached[2]
 
     def pop(self, rebuild=True):
         """Remove and return the last layer."""
@@ -137,6 +148,15 @@ class Sequential(Model):
 
         called = [layer for layer in self.layers if layer._inbound_nodes]
         return total_cost((l.node_cost(l._inbound_nodes[-1]) for l in called), (l.name for l in called))
+
+    def node_tf_flops(self, node):
+        """A nested Sequential's TF profiler count: the sum of its layers' calls."""
+        if self._functional is not None:
+            return self._functional.node_tf_flops(node)
+        from .tf_flops import tf_total
+
+        called = [layer for layer in self.layers if layer._inbound_nodes]
+        return tf_total((l.node_tf_flops(l._inbound_nodes[-1]) for l in called), (l.name for l in called))
 
     def _check_input_spec(self, inputs) -> None:
         if self._functional is not None:

@@ -25,6 +25,7 @@ class KerasTensor:
         self.dtype = dtype
         self.name = name or auto_name("KerasTensor")
         self._keras_history: Optional[KerasHistory] = None
+        self._keras_mask: Optional["KerasTensor"] = None  # see core/masking.py
 
     @property
     def ndim(self) -> int:

@@ -21,6 +21,16 @@ KERAS_TENSOR = "__keras_tensor__"
 CONSTANTS = ("__tensor__", "__numpy__")  # serialized constant arrays
 
 
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _malformed(what: str, value) -> ModelError:
+    """A config whose structure is not what Keras writes (Keras fails on it too)."""
+    return ModelError(f"malformed model config: {what} (got {_short(value)})")
+
+
 def _layer_class(class_name: str, custom_objects: dict, module=None):
     from ..core.functional import Functional
     from ..core.sequential import Sequential
@@ -63,6 +73,12 @@ def deserialize_layer(data: dict, custom_objects: dict | None = None):
         raise ModelError(f"not a Keras layer config: {str(data)[:80]}")
     class_name = data["class_name"]
     config = data.get("config") or {}
+    if not isinstance(class_name, str):
+        raise _malformed("a layer's 'class_name' must be a string", class_name)
+    if not isinstance(config, dict):
+        raise _malformed(f"the 'config' of a {class_name} layer must be an object", config)
+    if not isinstance(data.get("module"), (str, type(None))):
+        raise _malformed(f"the 'module' of a {class_name} layer must be a string", data.get("module"))
     cls = _layer_class(class_name, custom_objects, data.get("module"))
     if cls is Sequential:
         return sequential_from_config(config, custom_objects)
@@ -83,6 +99,8 @@ def sequential_from_config(config: dict, custom_objects: dict | None = None):
             "A Sequential model configuration must be a dictionary containing the 'name' and "
             f"'layers' keys. Received: config={str(config)[:80]}"
         )
+    if not isinstance(config["layers"], list):
+        raise _malformed("a Sequential model's 'layers' must be a list", config["layers"])
     model = Sequential(name=config["name"])
     for layer_data in config["layers"]:
         model.add(deserialize_layer(layer_data, custom_objects))
@@ -95,7 +113,11 @@ def sequential_from_config(config: dict, custom_objects: dict | None = None):
 def _tensor_history(value):
     """``[layer, node, tensor]`` of a serialized Keras 3 tensor, else None."""
     if isinstance(value, dict) and value.get("class_name") == KERAS_TENSOR:
-        return value["config"]["keras_history"]
+        history = value.get("config", {}).get("keras_history") if isinstance(value.get("config"), dict) else None
+        if not (isinstance(history, list) and len(history) >= 3):
+            raise _malformed("a tensor's 'keras_history' must be [layer name, node index, tensor index]",
+                             history)
+        return history
     return None
 
 
@@ -106,19 +128,33 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
     for key in ("layers", "input_layers", "output_layers"):
         if key not in config:
             raise ModelError(f"a functional model config needs '{key}'")
+    if not isinstance(config["layers"], list):
+        raise _malformed("a functional model's 'layers' must be a list", config["layers"])
     created: dict = {}
     pending: dict = {}
     order = []
     for layer_data in config["layers"]:
-        name = layer_data.get("name") or layer_data.get("config", {}).get("name")
         layer = deserialize_layer(layer_data, custom_objects)
+        name = layer_data.get("name") or layer_data.get("config", {}).get("name")
+        if not isinstance(name, str):
+            raise _malformed("a layer's 'name' must be a string", name)
         created[name] = layer
         order.append(name)
-        nodes = [n for n in layer_data.get("inbound_nodes", []) if n]
+        inbound = layer_data.get("inbound_nodes", [])
+        if not isinstance(inbound, list):
+            raise _malformed(f"the 'inbound_nodes' of layer '{name}' must be a list", inbound)
+        nodes = [n for n in inbound if n]
+        for node in nodes:
+            if not isinstance(node, (dict, list)) or (isinstance(node, list) and not all(
+                    isinstance(entry, list) and len(entry) >= 3 for entry in node)):
+                raise _malformed(f"an inbound node of layer '{name}'", node)
         if nodes:
             pending[name] = list(nodes)
 
     def tensor(layer_name, node_index, tensor_index):
+        if not (isinstance(layer_name, str) and type(node_index) is int and type(tensor_index) is int):
+            raise _malformed("a tensor reference must be [layer name, node index, tensor index]",
+                             [layer_name, node_index, tensor_index])
         if layer_name not in created:
             raise ModelError(f"Invalid Functional model configuration. Missing node: {layer_name}")
         layer = created[layer_name]
@@ -148,8 +184,16 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
         if isinstance(node_data, list):  # Keras 2: [[layer, node, tensor, kwargs], ...]
             tensors = [tensor(*entry[:3]) for entry in node_data]
             kwargs = node_data[0][3] if len(node_data[0]) > 3 else {}
-            return [tensors[0] if len(tensors) == 1 else tensors], revive(kwargs or {})
-        return revive(node_data.get("args", [])), revive(node_data.get("kwargs", {}))
+            args = [tensors[0] if len(tensors) == 1 else tensors]
+        else:
+            args, kwargs = node_data.get("args", []), node_data.get("kwargs", {})
+        if not isinstance(args, list) or not isinstance(kwargs or {}, dict):
+            raise _malformed("an inbound node's 'args' must be a list and its 'kwargs' an object",
+                             node_data)
+        kwargs = revive(kwargs or {})
+        if not all(isinstance(k, str) for k in kwargs):
+            raise _malformed("an inbound node's 'kwargs' keys must be strings", node_data)
+        return revive(args), kwargs
 
     while pending:
         progressed = False
@@ -171,15 +215,21 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
                 f"nodes (unresolved layers: {', '.join(pending)})"
             )
 
-    def endpoints(structure):
+    def endpoints(structure, key):
         if isinstance(structure, list) and len(structure) == 3 and isinstance(structure[0], str):
-            return tensor(*structure)
+            try:
+                return tensor(*structure)
+            except IndexError:  # no such node or tensor
+                raise ModelError(f"Invalid Functional model configuration: '{key}' refers to "
+                                 f"{_short(structure)}, which the layers do not produce") from None
         if isinstance(structure, dict):
-            return {k: endpoints(v) for k, v in structure.items()}
-        return [endpoints(v) for v in structure]
+            return {k: endpoints(v, key) for k, v in structure.items()}
+        if isinstance(structure, list) and structure:
+            return [endpoints(v, key) for v in structure]
+        raise _malformed(f"'{key}' must hold [layer name, node index, tensor index] lists", structure)
 
-    inputs = endpoints(config["input_layers"])
-    outputs = endpoints(config["output_layers"])
+    inputs = endpoints(config["input_layers"], "input_layers")
+    outputs = endpoints(config["output_layers"], "output_layers")
     return Functional(inputs, outputs, name=config.get("name"), trainable=config.get("trainable"))
 
 
@@ -218,6 +268,18 @@ def model_from_config(data: dict, custom_objects: dict | None = None):
 
 
 def set_input_shapes(data: dict, shapes: list) -> dict:
+    """A copy of a model config whose inputs have the given shapes (see :func:`_set_input_shapes`).
+
+    A config whose structure is not Keras' is refused in one line, not with a crash.
+    """
+    try:
+        return _set_input_shapes(data, shapes)
+    except (AttributeError, TypeError, KeyError, IndexError):
+        raise _malformed("its layers and inputs are not where Keras writes them (--input-shape)",
+                         data.get("class_name") if isinstance(data, dict) else data) from None
+
+
+def _set_input_shapes(data: dict, shapes: list) -> dict:
     """A copy of a model config whose inputs have the given shapes (batch axis excluded).
 
     For ``--input-shape``: a model saved with free dims (``Input((None, None, 3))``) gets
@@ -229,6 +291,8 @@ def set_input_shapes(data: dict, shapes: list) -> dict:
     data = copy.deepcopy(data)
     class_name = data.get("class_name")
     config = data.get("config") or {}
+    if not isinstance(config, dict) or not isinstance(config.get("layers") or [], list):
+        raise _malformed("a model config holds an object with a 'layers' list", config)
     layers = config.get("layers") or []
     if class_name == "Sequential":
         targets = [layers[0]] if layers and layers[0].get("class_name") == "InputLayer" else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+import zlib
 
 from ..errors import NncalcError, Unsupported
 
@@ -19,13 +20,34 @@ class FileError(NncalcError, ValueError):
     """A model file that cannot be read: says which file and why."""
 
 
+MAX_DEPTH = 400  # JSON nesting levels (a model nested in a model adds 4); deeper is refused
+
+
+def _depth(data) -> int:
+    """How deeply lists and objects nest in parsed JSON (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
 def _parse(text: str, path: str) -> dict:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FileError(f"{path}: not valid JSON ({error.msg} at line {error.lineno})") from None
+    except RecursionError:
+        raise FileError(f"{path}: nested more than {MAX_DEPTH} levels deep; refused") from None
+    except ValueError as error:  # a number of more than 4300 digits
+        raise FileError(f"{path}: not valid JSON ({error})") from None
     if not isinstance(data, dict):
         raise FileError(f"{path}: a Keras model config is a JSON object")
+    if _depth(data) > MAX_DEPTH:
+        raise FileError(f"{path}: nested more than {MAX_DEPTH} levels deep; refused")
     return data
 
 
@@ -56,6 +78,11 @@ def read_keras_archive(path: str) -> dict:
                 raw = member.read(MAX_CONFIG_BYTES + 1)
     except zipfile.BadZipFile:
         raise FileError(f"{path}: not a zip archive; not a Keras 3 .keras file") from None
+    except (zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as error:
+        if isinstance(error, FileError):
+            raise
+        # a damaged member (bad deflate data, truncated), encrypted, or an unknown compression
+        raise FileError(f"{path}: a damaged zip archive ({error}); not a readable .keras file") from None
     if len(raw) > MAX_CONFIG_BYTES:
         raise FileError(f"{path}: config.json is larger than it claims; refused")
     try:

@@ -7,6 +7,7 @@ Only ``PReLU`` has a weight: ``alpha``, one learned negative slope per input ele
 from __future__ import annotations
 
 from ..core import cost
+from ..core import tf_flops
 from ..core.args import activation_name
 from ..core.cost import Factor, factor
 from ..core.explain import Text, identity_shape_steps, num
@@ -46,6 +47,12 @@ class Activation(_Elementwise):
         terms = cost.activation_term(self.activation, output_shape)
         return cost.Cost(terms) if terms else cost.free(Text("linear: no operation", "linear：无运算"))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: relu, sigmoid, tanh, elu, selu, softplus, ... 0; softmax: Softmax 5 per element;
+        gelu: Mul 3 + Neg 1, swish/silu: Mul 2, hard_sigmoid: AddV2 + RealDiv, hard_swish: + Mul, mish: Mul 1
+        per element."""
+        return tf_flops.activation_ops(self.activation, tf_flops.size(output_shape, "the output"))
+
 
 class ELU(_Elementwise):
     """``x`` for x >= 0, ``alpha · (exp(x) - 1)`` below."""
@@ -61,6 +68,11 @@ class ELU(_Elementwise):
             return _per_element(Text("elu", "elu"), output_shape, 1)
         return _per_element(Text("elu, compare x > 0, multiply by alpha", "elu、比较 x > 0、乘以 alpha"),
                             output_shape, 3)
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: alpha = 1: 0 (Elu); else Greater + Mul, 1 each per element."""
+        n = tf_flops.size(output_shape, "the output")
+        return {} if self.alpha == 1 else tf_flops.ops(("Greater", n), ("Mul", n))
 
 
 class LeakyReLU(_Elementwise):
@@ -84,6 +96,10 @@ class LeakyReLU(_Elementwise):
     def compute_cost(self, input_shape, output_shape):
         """FLOPs = 1 per element (leaky_relu)."""
         return _per_element(Text("leaky_relu", "leaky_relu"), output_shape, 1)
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (LeakyRelu has no registered FLOPs)."""
+        return {}
 
 
 class ReLU(_Elementwise):
@@ -138,6 +154,23 @@ class ReLU(_Elementwise):
         return _per_element(Text(", ".join(o[0] for o in ops), "、".join(o[1] for o in ops)),
                             output_shape, sum(o[2] for o in ops))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler (per element): relu, relu6, leaky relu 0; threshold != 0: Greater; a max_value other
+        than relu6's: Minimum + Maximum; a negative slope with a max_value or threshold: Neg + Mul + Sub
+        (+ AddV2 with a threshold)."""
+        n = tf_flops.size(output_shape, "the output")
+        slope, cap, threshold = self.negative_slope, self.max_value, self.threshold
+        if slope != 0 and cap is None and threshold == 0:
+            return {}
+        pairs = []
+        if slope != 0:
+            pairs += [("Neg", n), ("AddV2", n if threshold != 0 else 0), ("Mul", n), ("Sub", n)]
+        if threshold != 0:
+            pairs.append(("Greater", n))
+        if cap is not None and not (threshold == 0 and cap == 6):
+            pairs += [("Minimum", n), ("Maximum", n)]
+        return tf_flops.ops(*pairs)
+
 
 class Softmax(_Elementwise):
     """Normalizes ``exp(x)`` along ``axis`` (Keras does not check the axis until it runs)."""
@@ -162,6 +195,19 @@ class Softmax(_Elementwise):
             cost.flops(Text("logsumexp: finite check, log, add the max", "logsumexp：有限性检查、对数、加回最大值"),
                        factor(kept, Text("vectors", "个向量")), Factor(3, "3", Text("per vector", "每个向量"))),
         ])
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: one axis: Softmax 5 per element (+ Sub 2, scalar rank arithmetic, when it is not the
+        last axis); several axes (log-sum-exp): Sub 2 per element + Sum (elements - S) + Log S + AddV2 S,
+        S = elements left after the reduction."""
+        n = tf_flops.size(output_shape, "the output")
+        rank = len(input_shape)
+        axes = list(self.axis) if isinstance(self.axis, (list, tuple)) else [self.axis]
+        if len(axes) == 1:
+            return tf_flops.ops(("Softmax", 5 * n), ("Sub", 0 if axes[0] % rank == rank - 1 else 2))
+        reduced = {a % rank for a in axes}
+        s = tf_flops.dims([d for i, d in enumerate(input_shape) if i > 0 and i not in reduced])
+        return tf_flops.ops(("Sub", 2 * n), ("Sum", n - s), ("Log", s), ("AddV2", s))
 
 
 class PReLU(_Elementwise):
@@ -203,6 +249,12 @@ class PReLU(_Elementwise):
                        cost.elements(output_shape), Factor(5, "5", PER_ELEMENT)),
             cost.flops(Text("negate alpha", "alpha 取负"), factor(tuple(self.alpha.shape), Text("alpha entries", "个 alpha 值"))),
         ])
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: Neg per alpha entry (-alpha) + Neg, Mul and AddV2 per element
+        (relu(x) + (-alpha) · relu(-x))."""
+        n = tf_flops.size(output_shape, "the output")
+        return tf_flops.ops(("Neg", tf_flops.dims(self.alpha.shape)), ("Neg", n), ("Mul", n), ("AddV2", n))
 
     def param_formula(self):
         # The shared axes (size 1) are left out of the product: "1 × 1 × 16" would read as 16.

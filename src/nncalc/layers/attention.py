@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 
 from ..core import cost
+from ..core import tf_flops
 from ..core.cost import POSITIONS, Factor, factor
 from ..core.explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Step, Text, num, shape_text
 from ..core.layer import Layer
@@ -100,6 +101,15 @@ class _Projection(Layer):
             terms.append(cost.flops(Text(f"{self.name} bias add", f"{self.name} 加偏置"),
                                     factor(tuple(out), cost.ELEMENTS)))
         return cost.Cost(terms)
+
+    def tf_flops(self, input_shape, output_shape=None):
+        """TF profiler: as EinsumDense: MatMul / BatchMatMulV2 = 2 × product of the einsum's dims when Keras
+        rewrites the equation to tf.matmul (else 0), + the bias add (BiasAdd or AddV2) per output element."""
+        out = tf_flops.einsum_output_shape(self.equation, input_shape, self.kernel.shape)
+        result = tf_flops.einsum_ops(self.equation, input_shape, self.kernel.shape)
+        if self.bias is not None:
+            result = tf_flops.add_ops(result, {tf_flops.keras_add_op(out, self.bias.shape): tf_flops.dims(out)})
+        return result
 
 
 class _Softmax(Layer):
@@ -434,6 +444,43 @@ class MultiHeadAttention(_ProjectedAttention):
         return self._cost(query, value, key, self._num_heads, self._key_dim, self._value_dim,
                           attn, return_attention_scores)
 
+    def tf_flops_for_call(self, output_shape, query, value, key=None, *args, return_attention_scores=False,
+                          **kwargs):
+        """TF profiler (T query and S key positions, H heads, K key_dim, V value_dim): the four projections
+        as EinsumDense; default path (dot_product_attention): Mul H·T·S (logit scale) + Softmax 5·H·T·S, its
+        einsums 0; with dropout > 0 or return_attention_scores: Mul T·H·K (query scale) + BatchMatMulV2
+        2·H·T·S·K + Softmax 5·H·T·S + BatchMatMulV2 2·H·T·S·V; several attention axes: projection/core einsums 0,
+        Mul T·H·K + log-sum-exp softmax (Sub 2M + Sum (M - HT) + Log HT + AddV2 HT, M = H·T·S). Masks 0."""
+        query, value = tuple(query), tuple(value)
+        key = value if key is None else tuple(key)
+        proj = {p[0].name: p[0] for p in self._projections}
+        h, kd, vd = self._num_heads, self._key_dim, self._value_dim
+        n_axes = len(query) - 2 if self._attention_axes is None else len(self._attention_axes)
+        if (len(query) > 3 and n_axes == len(query) - 2 and not (self._use_gate or self._flash_attention
+                                                                 or self._sliding_window)):
+            # Several attention axes: the projections' and the core's einsums are not on Keras'
+            # matmul list (0); query scaling Mul; softmax over several axes is log-sum-exp.
+            t = tf_flops.dims(query[1:-1], "a query axis")
+            s = tf_flops.dims(key[1:-1], "a key axis")
+            m, kept = h * t * s, h * t
+            return tf_flops.add_ops(
+                proj["query"].tf_flops(query), proj["key"].tf_flops(key), proj["value"].tf_flops(value),
+                tf_flops.ops(("Mul", t * h * kd), ("Sub", 2 * m), ("Sum", m - kept), ("Log", kept),
+                             ("AddV2", kept)),
+                proj["attention_output"].tf_flops(tuple(query[:-1]) + (h, vd)))
+        if (len(query) != 3 or self._use_gate or self._flash_attention or self._sliding_window
+                or (self._attention_axes is not None and len(self._attention_axes) > 1)):
+            return tf_flops.not_modelled("MultiHeadAttention with these arguments")
+        t, s = tf_flops.dims((query[1],), "the query length"), tf_flops.dims((key[1],), "the key length")
+        result = tf_flops.add_ops(proj["query"].tf_flops(query), proj["key"].tf_flops(key),
+                                  proj["value"].tf_flops(value))
+        if self._dropout > 0.0 or return_attention_scores:
+            core = tf_flops.ops(("Mul", t * h * kd), ("BatchMatMulV2", 2 * h * t * s * kd),
+                                ("Softmax", 5 * h * t * s), ("BatchMatMulV2", 2 * h * t * s * vd))
+        else:
+            core = tf_flops.ops(("Mul", h * t * s), ("Softmax", 5 * h * t * s))
+        return tf_flops.add_ops(result, core, proj["attention_output"].tf_flops((None, t, h, vd)))
+
     def explain_shape(self, query, value=None, key=None, return_attention_scores=False, **kwargs):
         query_shape, value_shape = query, value
         out = self.compute_output_shape(query_shape, value_shape, key)
@@ -638,6 +685,30 @@ class Attention(_CallExplained):
                                factor(value[-1], Text("value features", "个 value 特征"))))
         return cost.Cost(terms, note=Text("masks select values (no arithmetic); dropout does nothing in "
                                           "inference", "掩码只选择数值（无算术）；推理时 dropout 不做运算"))
+
+    def tf_flops_for_call(self, output_shape, inputs, *args, use_causal_mask=False, return_attention_scores=False,
+                          **kwargs):
+        """TF profiler (T query, S key positions, d features, dv value features): dot: BatchMatMulV2 2·T·S·d
+        + Softmax 5·T·S + BatchMatMulV2 2·T·S·dv (+ Mul T·S with use_scale; + GreaterEqual T·S + Sub T·S
+        with use_causal_mask); concat (and AdditiveAttention): AddV2 T·S·d + [Mul T·S·d (additive)] +
+        Sum (T·S·d - T·S) + [Mul T·S (concat)] + Softmax 5·T·S + BatchMatMulV2 2·T·S·dv; tanh 0."""
+        query, value = tuple(inputs[0]), tuple(inputs[1])
+        key = tuple(inputs[2]) if len(inputs) > 2 else value
+        if len(query) != 3 or return_attention_scores:
+            return tf_flops.not_modelled(type(self).__name__ + " with these arguments")
+        t, s = tf_flops.dims((query[1],), "the query length"), tf_flops.dims((key[1],), "the key length")
+        d, dv = tf_flops.dims((query[-1],)), tf_flops.dims((value[-1],))
+        ts = t * s
+        result = tf_flops.ops(("Softmax", 5 * ts), ("BatchMatMulV2", 2 * ts * dv))
+        if type(self).__name__ == "AdditiveAttention" or any(k.__name__ == "AdditiveAttention" for k in type(self).__mro__):
+            scores = tf_flops.ops(("AddV2", ts * d), ("Mul", ts * d), ("Sum", ts * d - ts))
+        elif self.score_mode == "concat":
+            scores = tf_flops.ops(("AddV2", ts * d), ("Sum", ts * d - ts), ("Mul", ts))
+        else:
+            scores = tf_flops.ops(("BatchMatMulV2", 2 * ts * d), ("Mul", ts if self.use_scale else 0))
+        if use_causal_mask:
+            scores = tf_flops.add_ops(scores, tf_flops.ops(("GreaterEqual", ts), ("Sub", ts)))
+        return tf_flops.add_ops(result, scores)
 
     def _score_terms(self, pairs, scores, features) -> list:
         if self.score_mode == "dot":

@@ -24,12 +24,12 @@ from __future__ import annotations
 import math
 
 from ..analysis.receptive_field import Window, left_padding, transpose_left_padding
-from ..core import cost
+from ..core import cost, tf_flops
 from ..core.cost import POSITIONS, factor
 from ..core.args import activation_name, standardize_data_format, standardize_padding, standardize_tuple
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
-from .window import spatial_axes, spatial_outputs, transpose_outputs, transpose_rule, window_rule
+from .window import spatial_axes, spatial_outputs, transpose_outputs, transpose_rule, window_output, window_rule
 
 AXIS_NAMES = {
     1: [Text("length", "长度")],
@@ -149,6 +149,21 @@ class _SlidingConv(Layer):
         terms = [cost.flops(Text("bias add", "加偏置"), cost.elements(output_shape))] if self.use_bias else []
         return terms + cost.activation_term(self.activation, output_shape)
 
+    def _tf_bias_and_activation(self, output_shape) -> dict:
+        """TF profiler: BiasAdd = output elements (with ``use_bias``; AddV2 for a single filter), then the activation's ops."""
+        n = tf_flops.size(output_shape, "the output")
+        add = {}
+        if self.use_bias:  # ops.add(outputs, bias reshaped to (1, ..., 1, channels))
+            bias_shape = (1,) * (len(output_shape) - 1) + (output_shape[-1],)
+            add = {tf_flops.keras_add_op(tf_flops.at_batch_1(output_shape), bias_shape): n}
+        return tf_flops.add_ops(add, tf_flops.activation_ops(self.activation, n))
+
+    def _tf_channels_last(self):
+        if self.data_format != "channels_last":
+            raise tf_flops.TFUnknown(Text(
+                "TensorFlow's profiler count is modelled for data_format='channels_last' only",
+                "TensorFlow 分析器的统计只对 data_format='channels_last' 建模"))
+
     def _channels_step(self, input_shape) -> Step:
         return Step("shape", Text("channels", "通道数"), "filters", self.filters, self.CHANNELS_RULE)
 
@@ -240,6 +255,36 @@ class BaseConv(_SlidingConv):
         if self.use_bias:
             terms.append(cost.flops(Text("bias add", "加偏置"), cost.elements(output_shape)))
         return cost.Cost(terms + cost.activation_term(self.activation, output_shape))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: Conv2D (also for Conv1D) / Conv3D = 2 × output elements × kernel size × input
+        channels per group, + BiasAdd = output elements; groups > 1: the convolution counts 0 (run in a
+        nested jit function the profiler does not enter); dilated Conv3D counts its space-to-batch
+        padded output; activation as TF's ops count it."""
+        self._tf_channels_last()
+        if self.lora_enabled:
+            raise tf_flops.TFUnknown(Text("nncalc does not model TensorFlow's profiler count of LoRA kernels",
+                                          "nncalc 尚未模拟 TensorFlow 分析器对 LoRA 卷积核的统计"))
+        n = tf_flops.size(output_shape, "the output")
+        k = math.prod(self.kernel_size)
+        per_group = self.kernel.shape[-2]
+        op = "Conv3D" if self.rank == 3 else "Conv2D"
+        if self.groups > 1:
+            conv = 0
+        elif self.rank == 3 and max(self.dilation_rate) > 1:
+            # tf.nn.convolution runs a dilated Conv3D on space-to-batch blocks: the count uses
+            # the block-padded output size o_i per axis, times the dilation.
+            positions = 1
+            for i, axis in enumerate(spatial_axes(3, self.data_format)):
+                size, ki, d = input_shape[axis], self.kernel_size[i], self.dilation_rate[i]
+                tf_flops.dims((size,), "a spatial input dimension")
+                base = (ki - 1) * d if self.padding == "same" else 0
+                extra = (d - (size + base) % d) % d
+                positions *= d * ((size + base + extra) // d - ki + 1)
+            conv = 2 * self.filters * k * per_group * positions
+        else:
+            conv = 2 * n * k * per_group
+        return tf_flops.add_ops(tf_flops.ops((op, conv)), self._tf_bias_and_activation(output_shape))
 
     weight_names_zh = {"kernel": "卷积核", "bias": "偏置",
                        "lora_kernel_a": "LoRA 低秩矩阵", "lora_kernel_b": "LoRA 低秩矩阵"}
@@ -361,6 +406,19 @@ class BaseConvTranspose(_SlidingConv):
                            factor(self.filters, FILTERS))]
         return cost.Cost(terms + self._bias_and_activation(output_shape))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: Conv2DBackpropInput = int(2 × output elements × kernel size × input channels
+        / (product of strides)) (1-D runs as 2-D; kernel size undilated) + BiasAdd = output elements;
+        Conv3DTranspose's Conv3DBackpropInputV2 counts 0."""
+        self._tf_channels_last()
+        n = tf_flops.size(output_shape, "the output")
+        conv = 0
+        if self.rank in (1, 2):
+            channels = self.kernel.shape[-1]
+            conv = int(2 * n * math.prod(self.kernel_size) * channels / math.prod(self.strides))
+        return tf_flops.add_ops(tf_flops.ops(("Conv2DBackpropInput", conv)),
+                                self._tf_bias_and_activation(output_shape))
+
     weight_names_zh = {"kernel": "转置卷积核", "bias": "偏置"}
 
     def param_formula(self):
@@ -452,6 +510,23 @@ class BaseDepthwiseConv(_SlidingConv):
                            factor(tuple(self.kernel.shape[-2:]), Text("output channels", "个输出通道")))]
         return cost.Cost(terms + self._bias_and_activation(output_shape))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: DepthwiseConv2dNative = 2 × output elements × kernel size (1-D runs as 2-D)
+        + BiasAdd = output elements; with strides > 1 and dilation > 1 Keras runs it at stride 1 and
+        slices, so the stride-1 output elements are counted."""
+        self._tf_channels_last()
+        k = math.prod(self.kernel_size)
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            positions = 1
+            for i, axis in enumerate(spatial_axes(self.rank, self.data_format)):
+                size = tf_flops.dims((input_shape[axis],), "a spatial input dimension")
+                positions *= window_output(size, self.kernel_size[i], 1, self.padding, self.dilation_rate[i]).value
+            n = positions * output_shape[-1]
+        else:
+            n = tf_flops.size(output_shape, "the output")
+        return tf_flops.add_ops(tf_flops.ops(("DepthwiseConv2dNative", 2 * n * k)),
+                                self._tf_bias_and_activation(output_shape))
+
     weight_names_zh = {"kernel": "深度卷积核", "bias": "偏置"}
 
     def param_formula(self):
@@ -528,6 +603,18 @@ class BaseSeparableConv(_SlidingConv):
                  cost.macs(Text("pointwise (1×1) products", "逐点（1×1）卷积乘法"), positions,
                            factor(middle, PER_FILTER), factor(self.filters, FILTERS))]
         return cost.Cost(terms + self._bias_and_activation(output_shape))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: DepthwiseConv2dNative = 2 × output positions × C_in × depth_multiplier × kernel
+        size + Conv2D (1×1) = 2 × output elements × C_in × depth_multiplier + BiasAdd = output elements."""
+        self._tf_channels_last()
+        n = tf_flops.size(output_shape, "the output")
+        middle = math.prod(self.depthwise_kernel.shape[-2:])
+        positions = n // self.filters
+        return tf_flops.add_ops(
+            tf_flops.ops(("DepthwiseConv2dNative", 2 * positions * middle * math.prod(self.kernel_size)),
+                         ("Conv2D", 2 * n * middle)),
+            self._tf_bias_and_activation(output_shape))
 
     weight_names_zh = {"depthwise_kernel": "深度卷积核", "pointwise_kernel": "逐点卷积核", "bias": "偏置"}
 

@@ -13,6 +13,7 @@ import re
 import warnings
 
 from ..core import cost
+from ..core import tf_flops
 from ..core.args import activation_name
 from ..core.cost import POSITIONS, Factor, factor
 from ..core.explain import OUTPUT_SHAPE, Step, Text, identity_shape_steps, num, shape_text
@@ -90,6 +91,10 @@ class InputLayer(Layer):
     def compute_cost(self, input_shape, output_shape):
         """0: the model's input computes nothing."""
         return cost.free(Text("the model's input: no arithmetic", "模型输入：无算术运算"))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (a placeholder)."""
+        return {}
 
     def explain(self):
         explanation = super().explain()
@@ -187,6 +192,19 @@ class Dense(Layer):
             terms.append(cost.flops(Text("bias add", "加偏置"), cost.elements(output_shape)))
         return cost.Cost(terms + cost.activation_term(self.activation, output_shape))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: MatMul = 2 × output elements × d_in (rank > 2 is reshaped to 2-D, still MatMul)
+        + BiasAdd = output elements (AddV2 when units = 1) + the activation's ops (relu, sigmoid, tanh: 0;
+        softmax: Softmax 5 per element)."""
+        if self.lora_enabled:
+            raise tf_flops.TFUnknown(Text("nncalc does not model TensorFlow's profiler count of LoRA weights",
+                                          "nncalc 尚未模拟 TensorFlow 分析器对 LoRA 权重的统计"))
+        n = tf_flops.size(output_shape, "the output")
+        d_in = tf_flops.dims((input_shape[-1],), "the input's last axis")
+        add = {tf_flops.keras_add_op(tf_flops.at_batch_1(output_shape), (self.units,)): n} if self.use_bias else {}
+        return tf_flops.add_ops(tf_flops.ops(("MatMul", 2 * n * d_in)), add,
+                                tf_flops.activation_ops(self.activation, n))
+
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
         return [
@@ -215,6 +233,10 @@ class Identity(Layer):
     def compute_cost(self, input_shape, output_shape):
         """0: the input is returned unchanged."""
         return cost.free(Text("returns its input unchanged", "原样返回输入"))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (an Identity op)."""
+        return {}
 
 
 class Masking(Layer):
@@ -348,6 +370,14 @@ class Embedding(Layer):
                                     factor(tuple(input_shape[1:]), Text("indices", "个索引"))))
         return cost.Cost(terms + self._lora_terms(), note=LOOKUP)
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: Less + AddV2 = 1 each per index (the wrap of negative indices); the gather 0."""
+        if self.lora_enabled:
+            raise tf_flops.TFUnknown(Text("nncalc does not model TensorFlow's profiler count of LoRA weights",
+                                          "nncalc 尚未模拟 TensorFlow 分析器对 LoRA 权重的统计"))
+        n = tf_flops.size(input_shape, "the input")
+        return tf_flops.ops(("Less", n), ("AddV2", n))
+
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
         return [Step("shape", OUTPUT_SHAPE, f"{shape_text(input_shape)} + ({num(self.output_dim)},)", out,
@@ -406,6 +436,12 @@ class ReversibleEmbedding(Embedding):
         if self.tie_weights:
             terms += self._lora_terms()
         return cost.Cost(terms)
+
+    def tf_flops_for_call(self, output_shape, input_shape, reverse=False, **kwargs):
+        """TF profiler: forward as Embedding; reverse=True is not modelled."""
+        if reverse:
+            return tf_flops.not_modelled("ReversibleEmbedding(reverse=True)")
+        return self.tf_flops(input_shape, output_shape)
 
     def param_formula(self):
         formula = super().param_formula()
@@ -644,6 +680,20 @@ class EinsumDense(Layer):
         if bias_shape is not None:
             terms.append(cost.flops(Text("bias add", "加偏置"), cost.elements(output_shape)))
         return cost.Cost(terms + cost.activation_term(self.activation, output_shape))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: the einsum is MatMul / BatchMatMulV2 = 2 × product of all its dims when Keras rewrites
+        the equation to tf.matmul, else an Einsum op = 0; bias: BiasAdd = output elements when the bias
+        squeezes to the last axis, else AddV2; then the activation's ops."""
+        if self.lora_enabled:
+            raise tf_flops.TFUnknown(Text("nncalc does not model TensorFlow's profiler count of LoRA weights",
+                                          "nncalc 尚未模拟 TensorFlow 分析器对 LoRA 权重的统计"))
+        out = tf_flops.einsum_output_shape(self.equation, input_shape, self.kernel.shape)
+        n = tf_flops.dims(out)
+        result = tf_flops.einsum_ops(self.equation, input_shape, self.kernel.shape)
+        if self.bias is not None:
+            result = tf_flops.add_ops(result, {tf_flops.keras_add_op(out, self.bias.shape): n})
+        return tf_flops.add_ops(result, tf_flops.activation_ops(self.activation, n))
 
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)

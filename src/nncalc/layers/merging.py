@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core import cost
+from ..core import tf_flops
 from ..core.cost import Factor, factor
 from ..core.layer import Layer
 
@@ -63,7 +64,8 @@ class Merge(Layer):
         return merged
 
     def build(self, input_shape):
-        if not isinstance(input_shape[0], (tuple, list)):
+        if not (isinstance(input_shape, (tuple, list)) and input_shape
+                and all(isinstance(s, (tuple, list)) for s in input_shape)):
             raise ValueError(
                 "A merge layer should be called on a list of inputs. Received: "
                 f"input_shape={input_shape} (not a list of shapes)"
@@ -132,6 +134,31 @@ class Merge(Layer):
         result, broadcast shapes included)."""
         terms = self._merge_terms(input_shape, output_shape)
         return cost.Cost(terms) if terms else cost.free(Text("a single input is returned", "只有一个输入，原样返回"))
+
+    TF_OPS = {"Add": "add", "Average": "add", "Subtract": "Sub", "Multiply": "Mul", "Maximum": "Maximum",
+              "Minimum": "Minimum"}
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: one op per element of each pairwise result (n - 1 for n inputs, broadcast shapes
+        included): AddV2 (BiasAdd when the batch-1 bias rule of Keras' ops.add applies), Sub, Mul, Maximum,
+        Minimum; Average adds RealDiv per output element."""
+        op = next((self.TF_OPS[k.__name__] for k in type(self).__mro__ if k.__name__ in self.TF_OPS), None)
+        if op is None:
+            return tf_flops.not_modelled(type(self).__name__)
+        shapes = [tf_flops.at_batch_1(s) for s in input_shape]
+        for s in shapes:
+            tf_flops.dims(s, "an input dimension")
+        current, result = shapes[0], {}
+        for other in shapes[1:]:
+            rank = max(len(current), len(other))
+            a, b = (1,) * (rank - len(current)) + current, (1,) * (rank - len(other)) + other
+            out = tuple(max(x, y) for x, y in zip(a, b))
+            name = tf_flops.keras_add_op(current, other) if op == "add" else op
+            result = tf_flops.add_ops(result, {name: tf_flops.dims(out)})
+            current = out
+        if type(self).__name__ == "Average" or any(k.__name__ == "Average" for k in type(self).__mro__):
+            result = tf_flops.add_ops(result, {"RealDiv": tf_flops.dims(current)})
+        return result
 
 
 class Add(Merge):
@@ -282,6 +309,10 @@ class Concatenate(Merge):
         """0: the inputs are placed side by side (no arithmetic)."""
         return cost.free(Text("the inputs are placed side by side: no arithmetic", "输入并排放置：无算术运算"))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (ConcatV2)."""
+        return {}
+
 
 # ---------------------------------------------------------------------- Dot
 class Dot(Merge):
@@ -386,6 +417,23 @@ class Dot(Merge):
                                         factor(rest, Text("vectors", "个向量")),
                                         Factor(2, "2", Text("per vector", "每个向量"))))
         return cost.Cost(terms)
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: BatchMatMulV2 = 2 × summed size × output elements; normalize=True adds per input
+        (N_i elements, R_i vectors) Square N_i + Sum (N_i - R_i) + Minimum R_i + Rsqrt 2R_i + Mul N_i."""
+        shape1, shape2 = input_shape
+        a1, a2 = (a % len(s) for a, s in zip(self._pair(shape1, shape2), (shape1, shape2)))
+        rest1 = [d for i, d in enumerate(shape1) if i not in (0, a1)]
+        rest2 = [d for i, d in enumerate(shape2) if i not in (0, a2)]
+        size = shape1[a1] if shape1[a1] is not None else shape2[a2]
+        result = tf_flops.ops(("BatchMatMulV2", 2 * tf_flops.dims(rest1 + rest2 + [size], "a dot dimension")))
+        if self.normalize:
+            for shape, axis in ((shape1, a1), (shape2, a2)):
+                n = tf_flops.size(shape, "an input")
+                r = n // shape[axis]
+                result = tf_flops.add_ops(result, tf_flops.ops(("Square", n), ("Sum", n - r), ("Minimum", r),
+                                                               ("Rsqrt", 2 * r), ("Mul", n)))
+        return result
 
 
 # ---------------------------------------------------------------------- functional forms

@@ -16,6 +16,7 @@ from __future__ import annotations
 import warnings
 
 from ..core import cost
+from ..core import tf_flops
 from ..core.cost import Factor, factor
 from ..core.explain import OUTPUT_SHAPE, SAME_SHAPE, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer, _user_stacklevel
@@ -234,6 +235,15 @@ class BatchNormalization(_SameShapeNorm):
                        _per(len(per_channel), Text("per channel", "每个通道"))),
         ], note=Text("inference uses the moving mean and variance", "推理时使用移动均值与方差"))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler (inference, C = size of the normalized axis, N elements): AddV2 C (var + ε) +
+        Rsqrt 2C + [scale: Mul C] + Mul N + Mul C + [center: Sub C, else Neg C] + AddV2 N
+        (nothing is constant-folded)."""
+        n = tf_flops.size(input_shape, "the input")
+        c = tf_flops.dims((input_shape[self.axis % len(input_shape)],), "the normalized axis")
+        return tf_flops.ops(("AddV2", c), ("Rsqrt", 2 * c), ("Mul", c if self.scale else 0), ("Mul", n),
+                            ("Mul", c), ("Sub" if self.center else "Neg", c), ("AddV2", n))
+
 
 # ---------------------------------------------------------------------- LayerNormalization
 class LayerNormalization(_SameShapeNorm):
@@ -316,6 +326,23 @@ class LayerNormalization(_SameShapeNorm):
             cost.flops(_ops(per_e), cost.elements(input_shape), _per(counts[0], _PER_ELEMENT)),
             cost.flops(_ops(per_m), vectors, _per(counts[1], Text("per vector", "每个向量"))),
         ])
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler (N elements, R statistics): Mean 2N + SquaredDifference 2N + AddV2 R + Rsqrt 2R + Neg R
+        + Mul N + [gamma: Mul 2N, else Mul R] + [beta: AddV2 N] + AddV2 N; rms_scaling: Mean 2N + Sub N +
+        Square N + AddV2 R + Rsqrt 2R + Mul 2N."""
+        axes = _axes_list(self.axis)
+        if _over_batch(input_shape, axes):
+            return tf_flops.not_modelled("LayerNormalization over the batch axis")
+        n = tf_flops.size(input_shape, "the input")
+        r = tf_flops.dims(_kept_dims(input_shape, axes), "a kept dimension")
+        if self.rms_scaling:
+            return tf_flops.ops(("Mean", 2 * n), ("Sub", n), ("Square", n), ("AddV2", r), ("Rsqrt", 2 * r),
+                                ("Mul", 2 * n))
+        scale = self.gamma is not None
+        return tf_flops.ops(("Mean", 2 * n), ("SquaredDifference", 2 * n), ("AddV2", r), ("Rsqrt", 2 * r),
+                            ("Neg", r), ("Mul", n), ("Mul", 2 * n if scale else r),
+                            ("AddV2", n if self.beta is not None else 0), ("AddV2", n))
 
 
 # ---------------------------------------------------------------------- GroupNormalization
@@ -400,6 +427,16 @@ class GroupNormalization(_SameShapeNorm):
                                     _per(len(per_c), Text("per channel", "每个通道"))))
         return cost.Cost(terms)
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler (N elements, G groups, C channels): Mean 2N + SquaredDifference 2N + AddV2 G + Rsqrt 2G
+        + Neg G + Mul N + [scale: Mul 2C, else Mul G] + [center: AddV2 C] + AddV2 N."""
+        n = tf_flops.size(input_shape, "the input")
+        c = tf_flops.dims((input_shape[self.axis],), "the channel axis")
+        g = c if self.groups == -1 else self.groups
+        return tf_flops.ops(("Mean", 2 * n), ("SquaredDifference", 2 * n), ("AddV2", g), ("Rsqrt", 2 * g),
+                            ("Neg", g), ("Mul", n), ("Mul", 2 * c if self.scale else g),
+                            ("AddV2", c if self.center else 0), ("AddV2", n))
+
 
 # ---------------------------------------------------------------------- RMSNormalization
 class RMSNormalization(_SameShapeNorm):
@@ -432,6 +469,12 @@ class RMSNormalization(_SameShapeNorm):
             cost.flops(Text("mean's divide, add epsilon, rsqrt", "均值的除法、加 epsilon、rsqrt"),
                        factor(_kept_dims(input_shape, axes), _VECTORS), _per(3, Text("per vector", "每个向量"))),
         ])
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler (N elements, R statistics): Square N + Mean N + AddV2 R + Rsqrt 2R + Mul 2N."""
+        n = tf_flops.size(input_shape, "the input")
+        r = tf_flops.dims(_kept_dims(input_shape, _axes_list(self.axis)), "a kept dimension")
+        return tf_flops.ops(("Square", n), ("Mean", n), ("AddV2", r), ("Rsqrt", 2 * r), ("Mul", 2 * n))
 
 
 # ---------------------------------------------------------------------- UnitNormalization
@@ -472,6 +515,12 @@ class UnitNormalization(_SameShapeNorm):
             cost.flops(Text("rsqrt, min with 1/ε", "rsqrt、与 1/ε 取最小"),
                        factor(_kept_dims(input_shape, axes), _VECTORS), _per(2, Text("per vector", "每个向量"))),
         ])
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler (N elements, R norms): Square N + Sum (N - R) + Minimum R + Rsqrt 2R + Mul N."""
+        n = tf_flops.size(input_shape, "the input")
+        r = tf_flops.dims(_kept_dims(input_shape, _axes_list(self.axis)), "a kept dimension")
+        return tf_flops.ops(("Square", n), ("Sum", n - r), ("Minimum", r), ("Rsqrt", 2 * r), ("Mul", n))
 
 
 # ---------------------------------------------------------------------- SpectralNormalization

@@ -15,7 +15,7 @@ The channel axis is never changed.
 from __future__ import annotations
 
 from ..analysis.receptive_field import GLOBAL, Window, left_padding, spatial_axes, unknown
-from ..core import cost
+from ..core import cost, tf_flops
 from ..core.args import standardize_data_format, standardize_tuple
 from ..core.cost import Factor, factor
 from ..core.explain import OUTPUT_SHAPE, Derived, Step, Text, num, shape_text
@@ -121,6 +121,14 @@ class BasePooling(Layer):
         padding='same', where border windows hold fewer values) + for average pooling one divide per output element."""
         elements = cost.elements(output_shape)
         return cost.Cost(_pooling_terms(self.pool_mode, [elements, factor(self.pool_size, PER_WINDOW)], elements))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 1-D/2-D MaxPool / AvgPool = output elements × pool window size (also with
+        padding='same'); 3-D pooling 0 (MaxPool3D/AvgPool3D have no registered FLOPs)."""
+        if self.pool_dimensions == 3:
+            return {}
+        op = "MaxPool" if self.pool_mode == "max" else "AvgPool"
+        return tf_flops.ops((op, tf_flops.size(output_shape, "the output") * tf_flops.dims(self.pool_size)))
 
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
@@ -232,6 +240,13 @@ class BaseGlobalPooling(Layer):
         channels = factor(_channel(input_shape, self.data_format), CHANNELS_WORD)
         positions = factor(_spatial(input_shape, self.data_format), Text("positions per channel", "个位置/通道"))
         return cost.Cost(_pooling_terms(self.pool_mode, [channels, positions], channels, GLOBAL_OPS))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: global average pooling is one Mean = input elements; global max pooling
+        (a Max reduction) 0."""
+        if self.pool_mode == "max":
+            return {}
+        return tf_flops.ops(("Mean", tf_flops.size(input_shape, "the input")))
 
     def explain_shape(self, input_shape):
         input_shape = tuple(input_shape)

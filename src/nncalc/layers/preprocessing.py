@@ -20,6 +20,7 @@ import math
 from ..core import cost
 from ..core.args import standardize_data_format
 from ..core.cost import Cost, Factor, Term, factor
+from ..core import tf_flops
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core.layer import Layer
 from ..errors import Unsupported
@@ -128,6 +129,11 @@ class Rescaling(DataLayer):
         """FLOPs = 2 per element (x × scale + offset)."""
         return Cost([_per_element(Text("multiply by scale, add offset", "乘以 scale，加 offset"), input_shape, 2)])
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: Mul + AddV2 per element (the offset is added even when it is 0)."""
+        n = tf_flops.size(output_shape, "the output")
+        return tf_flops.ops(("Mul", n), ("AddV2", n))
+
     def __init__(self, scale, offset=0.0, **kwargs):
         super().__init__(**kwargs)
         self.scale = scale
@@ -184,6 +190,15 @@ class Resizing(_SizedImageLayer):
         antialias=True: unknown (the taps depend on the scale). Crop/pad to aspect ratio: free."""
         return _resize_cost(self.interpolation, self.antialias, output_shape or self.compute_output_shape(input_shape))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (ResizeBilinear / ResizeNearestNeighbor); crop_to_aspect_ratio adds 14 scalar ops
+        (Mul 2, RealDiv 4, Minimum 2, Maximum 2, Sub 2, AddV2 2)."""
+        if self.pad_to_aspect_ratio or self.antialias or self.interpolation not in ("bilinear", "nearest"):
+            return tf_flops.not_modelled("Resizing with these arguments")
+        if self.crop_to_aspect_ratio:
+            return tf_flops.ops(("Mul", 2), ("RealDiv", 4), ("Minimum", 2), ("Maximum", 2), ("Sub", 2), ("AddV2", 2))
+        return {}
+
     SIZE_RULE = Text("the height and width axes become height × width; the channels are kept",
                      "高和宽变为 height × width，通道数不变")
 
@@ -227,6 +242,10 @@ class CenterCrop(_SizedImageLayer):
                                                                (input_shape[w], self.width))):
             return cost.free(Text("a crop: no arithmetic", "裁剪：无算术"))
         return _resize_cost("bilinear", False, output_shape or self.compute_output_shape(input_shape))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (slicing, and resizing up when the crop is larger)."""
+        return {}
 
     SIZE_RULE = Text("the central height × width window is kept; the channels are kept",
                      "保留中央 height × width 区域，通道数不变")
@@ -858,6 +877,16 @@ class Normalization(DataLayer):
         return Cost([_per_element(Text(*op), input_shape, 2),
                      cost.flops(Text("std = max(√variance, ε)", "标准差 = max(√方差, ε)"), stats,
                                 Factor(2, "2", Text("per statistic", "每个统计量")))])
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler (N elements, P = elements of the broadcast statistics, the kept axes' sizes): Sub N +
+        Maximum P (max(sqrt(var), ε)) + RealDiv N; invert=True: Mul N + AddV2 N + Maximum P."""
+        n = tf_flops.size(output_shape, "the output")
+        rank = len(input_shape)
+        p = tf_flops.dims([input_shape[a % rank] for a in self.axis], "a kept axis")
+        if self.invert:
+            return tf_flops.ops(("Mul", n), ("AddV2", n), ("Maximum", p))
+        return tf_flops.ops(("Sub", n), ("Maximum", p), ("RealDiv", n))
 
     weight_names_zh = {"mean": "均值", "variance": "方差", "count": "样本数"}
 

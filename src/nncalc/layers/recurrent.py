@@ -28,6 +28,7 @@ Output shape: ``(batch, units)``, or ``(batch, timesteps, units)`` with
 from __future__ import annotations
 
 from ..core import cost
+from ..core import tf_flops
 from ..core.args import activation_name, standardize_data_format, standardize_padding, standardize_tuple
 from ..core.cost import POSITIONS, Cost, Factor, Term, activation_flops, factor
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
@@ -525,6 +526,46 @@ class RNN(Layer):
         step = (input_shape[0],) + tuple(input_shape[2:])
         return repeated(self.cell.compute_cost(step, None), factor(input_shape[1], TIME_STEPS))
 
+    _TF_CELLS = ("SimpleRNNCell", "LSTMCell", "GRUCell")
+
+    def tf_flops(self, input_shape, output_shape=None):
+        """TF profiler (d input features, u units, T steps). unroll=False: the loop body once, only its
+        input-side ops (shapes of the state-dependent ops are unknown after lowering): SimpleRNN MatMul 2du
+        [+ BiasAdd u]; LSTM MatMul 8du + BiasAdd 4u [+ BiasAdd 4u] + Mul u; GRU MatMul 6du [+ BiasAdd 3u].
+        unroll=True, T × per step: SimpleRNN MatMul 2du + 2u² [+ BiasAdd u] + AddV2 u; LSTM MatMul 8du + 8u²
+        + BiasAdd 4u [+ BiasAdd 4u] + Mul 3u + AddV2 u; GRU (with bias) reset_after: MatMul 6du + 6u²
+        + BiasAdd 3u + AddV2 7u + Mul 3u + Sub u, reset_after=False: MatMul 6du + 6u² + BiasAdd 3u + AddV2 4u
+        + Mul 3u + Sub u. Activations (tanh, sigmoid ...) 0."""
+        cell = type(self.cell).__name__
+        free = tf_flops.FREE_ACTIVATIONS
+        if (cell not in self._TF_CELLS or self.cell.activation not in free
+                or getattr(self.cell, "recurrent_activation", None) not in free):
+            return tf_flops.not_modelled(f"{type(self).__name__} with these arguments")
+        d = tf_flops.dims((input_shape[-1],), "the input features")
+        u, bias = self.cell.units, self.cell.use_bias
+        if not self.unroll:
+            if cell == "SimpleRNNCell":
+                return tf_flops.ops(("MatMul", 2 * d * u), ("BiasAdd", u if bias else 0))
+            if cell == "LSTMCell":
+                return tf_flops.ops(("MatMul", 8 * d * u), ("BiasAdd", 4 * u), ("BiasAdd", 4 * u if bias else 0),
+                                    ("Mul", u))
+            return tf_flops.ops(("MatMul", 6 * d * u), ("BiasAdd", 3 * u if bias else 0))
+        t = tf_flops.dims((input_shape[1],), "the number of steps")
+        if cell == "SimpleRNNCell":
+            step = tf_flops.ops(("MatMul", 2 * d * u + 2 * u * u), ("BiasAdd", u if bias else 0), ("AddV2", u))
+        elif cell == "LSTMCell":
+            step = tf_flops.ops(("MatMul", 8 * d * u + 8 * u * u), ("BiasAdd", 4 * u),
+                                ("BiasAdd", 4 * u if bias else 0), ("Mul", 3 * u), ("AddV2", u))
+        elif not bias:
+            return tf_flops.not_modelled("GRU(unroll=True, use_bias=False)")
+        elif self.cell.reset_after:
+            step = tf_flops.ops(("MatMul", 6 * d * u + 6 * u * u), ("BiasAdd", 3 * u), ("AddV2", 7 * u),
+                                ("Mul", 3 * u), ("Sub", u))
+        else:
+            step = tf_flops.ops(("MatMul", 6 * d * u + 6 * u * u), ("BiasAdd", 3 * u), ("AddV2", 4 * u),
+                                ("Mul", 3 * u), ("Sub", u))
+        return tf_flops.scale_ops(step, t)
+
     # ------------------------------------------------------------ cloning (Bidirectional)
     def _clone(self, name, go_backwards):
         """A new layer from this one's arguments (as Keras' config round trip makes one)."""
@@ -829,6 +870,14 @@ class Bidirectional(Layer):
             total = total + Cost([cost.flops(Text(f"merge ({self.merge_mode})", f"合并（{self.merge_mode}）"),
                                              cost.elements(one), *extra)])
         return total
+
+    def tf_flops(self, input_shape, output_shape=None):
+        """TF profiler: the forward and the backward layer's counts (merge_mode concat: 0; others not modelled)."""
+        if self.merge_mode not in ("concat", None):
+            return tf_flops.not_modelled(f"Bidirectional(merge_mode={self.merge_mode!r})")
+        forward = tf_flops.as_tf_flops(self.forward_layer.tf_flops(input_shape, None))
+        backward = tf_flops.as_tf_flops(self.backward_layer.tf_flops(input_shape, None))
+        return forward + backward
 
     # ------------------------------------------------------------ explanations
     weight_names_zh = _WEIGHT_NAMES_ZH

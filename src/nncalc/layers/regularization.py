@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from ..core import cost
+from ..core import tf_flops
 from ..core.args import standardize_data_format
 from ..core.explain import Text, identity_shape_steps
 from ..core.layer import InputSpec, Layer
@@ -34,6 +35,10 @@ class _Identity(Layer):
     def compute_cost(self, input_shape, output_shape):
         """0: active only in training; in inference the input passes through unchanged."""
         return cost.free(cost.INFERENCE_NOOP)
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (inference: the input is returned)."""
+        return {}
 
 
 class Dropout(_Identity):

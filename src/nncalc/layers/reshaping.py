@@ -12,6 +12,7 @@ import numbers
 
 from ..core.args import standardize_data_format, standardize_tuple
 from ..core import cost
+from ..core import tf_flops
 from ..core.cost import Factor
 from ..core.explain import OUTPUT_SHAPE, Derived, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
@@ -60,6 +61,10 @@ class Flatten(Layer):
     def compute_cost(self, input_shape, output_shape):
         """0: only the layout changes (values are not computed)."""
         return cost.free(Text("only the layout changes: no arithmetic", "只改变排布：无算术运算"))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (Reshape)."""
+        return {}
 
 
 # ------------------------------------------------------------------ shared helpers
@@ -185,6 +190,10 @@ class Reshape(Layer):
         """0: only the layout changes (values are not computed)."""
         return cost.free(Text("only the layout changes: no arithmetic", "只改变排布：无算术运算"))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (Reshape)."""
+        return {}
+
 
 def _validate_target(target_shape) -> None:
     count = 0
@@ -240,6 +249,10 @@ class Permute(Layer):
         """0: the axes are reordered (values are moved, not computed)."""
         return cost.free(Text("axes reordered: values are moved, no arithmetic", "轴重新排列：只移动数值，无算术运算"))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (Transpose)."""
+        return {}
+
 
 class RepeatVector(Layer):
     """(batch, features) -> (batch, n, features): the vector repeated n times."""
@@ -268,6 +281,10 @@ class RepeatVector(Layer):
     def compute_cost(self, input_shape, output_shape):
         """0: the input is copied n times (no arithmetic)."""
         return cost.free(Text("the input is copied n times: no arithmetic", "输入复制 n 次：无算术运算"))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: Mul 1 (the scalar shape arithmetic of ops.repeat); the copy 0."""
+        return {"Mul": 1}
 
 
 # ------------------------------------------------------------------ Cropping
@@ -328,6 +345,10 @@ class _Cropping(Layer):
     def compute_cost(self, input_shape, output_shape):
         """0: values are cut out (no arithmetic)."""
         return cost.free(Text("values are cut out: no arithmetic", "裁剪数值：无算术运算"))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (StridedSlice)."""
+        return {}
 
 
 class Cropping1D(_Cropping):
@@ -438,6 +459,10 @@ class _ZeroPadding(Layer):
         """0: zeros are added around the values (no arithmetic)."""
         return cost.free(Text("zeros are added around the values: no arithmetic", "在周围补零：无算术运算"))
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: 0 (Pad)."""
+        return {}
+
 
 class ZeroPadding1D(_ZeroPadding):
     """Zeros at the start and end of the steps axis."""
@@ -525,6 +550,13 @@ class _UpSampling(Layer):
     def compute_cost(self, input_shape, output_shape):
         """0: nearest upsampling repeats each value (no arithmetic)."""
         return cost.free(Text("each value is repeated: no arithmetic", "每个值被重复：无算术运算"))
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: Mul 1 per repeated axis (scalar shape arithmetic of ops.repeat); the copies 0;
+        bilinear UpSampling2D: 0 (ResizeBilinear)."""
+        if getattr(self, "interpolation", "nearest") != "nearest":
+            return {}
+        return {"Mul": len(input_shape) - 2}
 
 
 class UpSampling1D(_UpSampling):

@@ -30,9 +30,19 @@ def count(n: Optional[int]) -> str:
 
 
 def memory(n: Optional[float]) -> str:
-    from .keras3 import readable_memory_size
+    """Bytes -> ``'2.16 MB'`` as Keras writes them, but right beyond 1024 PB (EB, ZB, YB).
 
-    return "?" if n is None else readable_memory_size(n)
+    (Keras' own ``readable_memory_size`` divides once too often past its last unit, so its
+    totals line says ``16.00 PB`` for 16 EB; Keras' lines keep that, nncalc's figures do not.)
+    """
+    if n is None:
+        return "?"
+    units = ["B", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
+    for unit in units[:-1]:
+        if n / 1024 < 1:
+            return f"{n:.2f} {unit}"
+        n /= 1024
+    return f"{n:.2f} {units[-1]}"
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,13 @@ def footer_lines(summary: ModelSummary, lang: str = "en") -> list[tuple[str, str
         else:
             per = t("per sample", "每个样本")
             lines.append((t("Total MACs", "乘加总数 MACs"), f"{c.macs:,} ({si(c.macs)}) {per}"))
-            lines.append((t("Total FLOPs", "浮点运算总数 FLOPs"), f"{c.flops:,} ({si(c.flops)}) {per}"))
+            if analysis.options.flops_convention == "tf":
+                by_op = " + ".join(f"{op} {v:,}" for op, v in (c.by_op or {}).items())
+                lines.append((t("Total FLOPs (TensorFlow profiler, batch 1)", "浮点运算总数 FLOPs（TensorFlow 分析器，批大小 1）"),
+                              f"{c.flops:,} ({si(c.flops)})" + (f" = {by_op}" if by_op else "")
+                              if c.flops is not None else t("unknown", "未知")))
+            else:
+                lines.append((t("Total FLOPs", "浮点运算总数 FLOPs"), f"{c.flops:,} ({si(c.flops)}) {per}"))
     m = analysis.memory
     if m is not None:
         dtypes = ", ".join(f"{dt} {n:,} ({memory(b)})" for dt, (n, b) in m.weights_by_dtype.items())

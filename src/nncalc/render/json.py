@@ -104,6 +104,8 @@ def add_row_analysis(data: dict, row: LayerRow, options, lang: str) -> None:
         data.update(macs=row.cost.macs, flops=row.cost.flops,
                     cost_unknown=say(reason, lang) if reason is not None else None)
         data["explanation"]["cost"] = [step_dict(s, lang) for s in row.cost.steps()]
+        if getattr(options, "flops_convention", "nncalc") == "tf":
+            data["tf_flops_by_op"] = getattr(row.cost, "by_op", None)
     if options.memory:
         data["activation_bytes"] = None if row.activation_bytes is None else _bytes(row.activation_bytes)
     if options.receptive_field:
@@ -120,6 +122,8 @@ def analysis_dict(analysis, lang: str) -> dict:
         reason = analysis.cost.why_unknown()
         data.update(macs=analysis.cost.macs, flops=analysis.cost.flops,
                     cost_unknown=say(reason, lang) if reason is not None else None)
+        if analysis.options.flops_convention == "tf":
+            data.update(flops_convention="tf", tf_flops_by_op=getattr(analysis.cost, "by_op", None))
     m = analysis.memory
     if m is not None:
         def b(x):

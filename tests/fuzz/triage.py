@@ -1,0 +1,94 @@
+"""Run a fuzz surface long, without shrinking, and print each distinct failure once.
+
+    python -m tests.fuzz.triage configs 2000     # surfaces: configs, layers, bytes
+    NNCALC_FUZZ_SEED=1 python -m tests.fuzz.triage bytes 5000
+
+A failure's signature is its exception type and the deepest nncalc frame; one example
+(traceback tail and the file's first bytes) is printed per signature, with counts.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+
+
+def signature(outcome, message):
+    error = outcome.error if outcome is not None else None
+    if error is None:
+        return message.splitlines()[0][:120], ""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if "/nncalc/" in f.filename]
+    where = f"{frames[-1].filename.rsplit('/nncalc/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
+    tail = "".join(traceback.format_exception(error)[-6:])
+    return f"{type(error).__name__} at {where}", tail
+
+
+def main(surface: str, count: int) -> int:
+    from . import harness
+
+    failures = collections.Counter()
+    examples = {}
+    total = [0]
+    original = harness.check_cli
+
+    def recording_check(argv, surface_name):
+        total[0] += 1
+        try:
+            return original(argv, surface_name)
+        except AssertionError as failure:
+            outcome = harness.run_cli(argv)
+            key, tail = signature(outcome, str(failure))
+            failures[key] += 1
+            if key not in examples:
+                path = Path(argv[1])
+                head = path.read_bytes()[:300] if path.exists() else b""
+                examples[key] = f"{failure}\n{tail}\nargv={argv}\nhead={head!r}"
+            return None
+
+    harness.check_cli = recording_check
+    if surface == "configs":
+        from . import test_fuzz_configs as module
+        module.check_cli = recording_check
+        test = module.test_mutated_configs_give_a_summary_or_one_clean_error
+    elif surface == "layers":
+        from . import test_fuzz_layers as module
+        module.check_cli = recording_check
+        test = module.test_layer_arguments_through_a_script
+    else:
+        from . import test_fuzz_bytes as module
+        module.check_cli = recording_check
+        test = module.test_raw_bytes_as_model_files
+    inner = test.hypothesis.inner_test
+    seed = int(os.environ.get("NNCALC_FUZZ_SEED", "0"))
+    strategy = test.hypothesis._given_kwargs
+    factory = _TmpFactory()
+
+    @settings(max_examples=count, deadline=None, database=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck), derandomize=seed == 0)
+    @given(**strategy)
+    def run(**kwargs):
+        inner(factory, **kwargs)
+
+    if seed:
+        from hypothesis import seed as with_seed
+        run = with_seed(seed)(run)
+    run()
+    print(f"{surface}: {total[0]} cases, {sum(failures.values())} failures, {len(failures)} distinct")
+    for key, n in failures.most_common():
+        print(f"\n=== {n} x {key}\n{examples[key]}")
+    return 1 if failures else 0
+
+
+class _TmpFactory:
+    def mktemp(self, name):
+        return Path(tempfile.mkdtemp(prefix=f"nncalc-fuzz-{name}-"))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1000))

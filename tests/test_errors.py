@@ -1,0 +1,302 @@
+"""Every kind of bad input ends in one line naming what is wrong and where, with exit code 2.
+
+Each case is run through the command (``nncalc.cli.main``, in-process) in English and in
+Chinese: exit code 2, exactly one line on stderr, ``nncalc: error: <file>[:<line>]: ...``
+(``nncalc: 错误: ...``) with the expected fragments (the layer, its class, the cause).
+``test_keras_rejects_it_too`` checks, with real Keras, that Keras rejects the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .fuzz.harness import run_cli, seed_configs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def script(source: str):
+    return ("model.py", textwrap.dedent(source))
+
+
+def config(mutate, name="model.json", seed="merge"):
+    data = json.loads(json.dumps(seed_configs()[seed]))
+    mutate(data)
+    return (name, json.dumps(data))
+
+
+def layers_of(data):
+    return data["config"]["layers"]
+
+
+def _unknown_class(data):
+    layers_of(data)[1]["class_name"] = "FancyDense"
+
+
+def _missing_inbound(data):
+    layers_of(data)[2]["inbound_nodes"][0]["args"][0]["config"]["keras_history"][0] = "ghost"
+
+
+def _cycle(data):  # dense takes its input from add, which needs dense's output
+    layers_of(data)[2]["inbound_nodes"][0]["args"][0]["config"]["keras_history"][0] = "add"
+
+
+def _nan_rate(data):
+    next(l for l in layers_of(data) if l["class_name"] == "Dropout")["config"]["rate"] = math.nan
+
+
+def _class_not_string(data):
+    layers_of(data)[1]["class_name"] = ["Dense"]
+
+
+def _deep(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+def _zip_bomb(path: Path) -> None:
+    """A .keras archive whose config.json inflates to 300 MB (300 KB on disk)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("config.json", "w", force_zip64=True) as member:
+            chunk = b" " * 2**20
+            for _ in range(300):
+                member.write(chunk)
+
+
+def _h5_without_config(path: Path) -> None:
+    import h5py
+
+    with h5py.File(path, "w") as handle:
+        handle.create_dataset("weights", data=[1.0, 2.0])
+
+
+# id: (file name and content, extra args, English fragments, Chinese fragments, Keras check)
+CASES = {
+    "merge_incompatible_shapes": (script("""\
+        import keras
+        a, b = keras.Input((3,)), keras.Input((4,))
+        out = keras.layers.Add()([a, b])
+        """), [], [":3: layer 'add' (Add): Inputs have incompatible shapes. Received shapes (3,) and (4,)"],
+        [":3: 层 'add' (Add)：输入的形状不兼容。收到的形状为 (3,) 和 (4,)"], "script"),
+    "dense_unknown_last_dim": (script("""\
+        import keras
+        x = keras.Input((None,))
+        y = keras.layers.Dense(3)(x)
+        """), [], [":3: layer 'dense' (Dense): Shapes used to initialize variables must be fully-defined"],
+        [":3: 层 'dense' (Dense)：创建权重所用的形状必须完全确定", "最后一维必须已知"], "script"),
+    "kernel_larger_than_input": (script("""\
+        import keras
+        model = keras.Sequential([keras.Input((3, 3, 1)), keras.layers.Conv2D(4, 5, name="conv2d_3")])
+        """), [], [":2: layer 'conv2d_3' (Conv2D): kernel size 5 is larger than the input (3)",
+                   "would be zero or negative"],
+        [":2: 层 'conv2d_3' (Conv2D)：卷积核尺寸 5 大于输入尺寸 3", "为零或负数"], "script"),
+    "pool_larger_than_input": (script("""\
+        import keras
+        model = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.MaxPooling2D(3)])
+        """), [], [":2: layer 'max_pooling2d' (MaxPooling2D): Computed output size would be zero or negative"],
+        [":2: 层 'max_pooling2d' (MaxPooling2D)：计算出的输出尺寸为零或负数"], "script"),
+    "reshape_does_not_divide": (script("""\
+        import keras
+        model = keras.Sequential([keras.Input((10,)), keras.layers.Reshape((3, -1))])
+        """), [], [":2: layer 'reshape' (Reshape): The total size of the tensor must be unchanged"],
+        [":2: 层 'reshape' (Reshape)：张量的元素总数必须保持不变", "不能被 target_shape 中给定的维度整除"], "script"),
+    "reshape_other_total": (script("""\
+        import keras
+        model = keras.Sequential([keras.Input((10,)), keras.layers.Reshape((3, 3))])
+        """), [], [":2: layer 'reshape' (Reshape): The total size of the tensor must be unchanged. "
+                   "Received: input_shape=(10,), target_shape=(3, 3)"],
+        [":2: 层 'reshape' (Reshape)：张量的元素总数必须保持不变。收到：input_shape=(10,)"], "script"),
+    "concatenate_mismatched_axes": (script("""\
+        import keras
+        a, b = keras.Input((3, 4)), keras.Input((5, 6))
+        y = keras.layers.Concatenate()([a, b])
+        """), [], [":3: layer 'concatenate' (Concatenate): A `Concatenate` layer requires inputs with matching shapes"],
+        [":3: 层 'concatenate' (Concatenate)：Concatenate 层要求各输入除拼接轴外形状完全一致"], "script"),
+    "wrong_number_of_inputs_merge": (script("""\
+        import keras
+        a, b, c = keras.Input((3,)), keras.Input((3,)), keras.Input((3,))
+        y = keras.layers.Subtract()([a, b, c])
+        """), [], [":3: layer 'subtract' (Subtract): A `Subtract` layer should be called on exactly 2 inputs"],
+        [":3: 层 'subtract' (Subtract)：Subtract 层必须恰好以 2 个输入调用"], "script"),
+    "wrong_number_of_inputs_model": (script("""\
+        import keras
+        a, b = keras.Input((3,)), keras.Input((3,))
+        inner = keras.Model([a, b], keras.layers.Add()([a, b]), name="pair")
+        y = inner([keras.Input((3,))])
+        """), [], [":4: layer 'pair' (Functional): Layer \"pair\" expects 2 input(s), but it received 1 input tensors"],
+        [":4: 层 'pair' (Functional)：层 \"pair\" 需要 2 个输入，但收到了 1 个输入张量"], "script"),
+    "wrong_rank": (script("""\
+        import keras
+        model = keras.Sequential([keras.Input((8,)), keras.layers.Conv2D(4, 3)])
+        """), [], [":2: layer 'conv2d' (Conv2D): Input 0 with name", "expected min_ndim=4, found ndim=2"],
+        [":2: 层 'conv2d' (Conv2D)：层 'conv2d' 的第 0 个输入与该层不兼容：至少需要 4 维，实际为 2 维"], "script"),
+    "constructor_argument": (script("""\
+        import keras
+        layer = keras.layers.Dense(-1, name="head")
+        """), [], [":2: layer 'head' (Dense): Received an invalid value for `units`, expected a positive integer"],
+        [":2: 层 'head' (Dense)：参数 `units` 的值无效，应为正整数。收到：units=-1"], "script"),
+    "constructor_argument_unnamed": (script("""\
+        import keras
+        layer = keras.layers.Dense(0)
+        """), [], [":2: layer Dense: Received an invalid value for `units`"],
+        [":2: 层 Dense：参数 `units` 的值无效"], "script"),
+    "constructor_argument_named_itself": (script("""\
+        import keras
+        layer = keras.layers.Conv2D(8, 3, padding="middle")
+        """), [], [":2: layer 'conv2d' (Conv2D): The `padding` argument must be"], [":2: 层 'conv2d' (Conv2D)："],
+        "script"),
+    "unknown_layer_in_script": (script("""\
+        import keras
+        layer = keras.layers.FancyDense(3)
+        """), [], [":2: keras.layers.FancyDense is not supported by nncalc yet"],
+        [":2: nncalc 尚不支持 keras.layers.FancyDense"], "script"),
+    "unknown_layer_class_in_config": (config(_unknown_class), [],
+                                      ["model.json: layer class 'FancyDense' is not supported by nncalc yet"],
+                                      ["model.json: nncalc 尚不支持层类 'FancyDense'"], "json"),
+    "missing_inbound_layer": (config(_missing_inbound), [],
+                              ["model.json: Invalid Functional model configuration. Missing node: ghost"],
+                              ["model.json: 函数式模型配置无效：找不到输入层 ghost"], "json"),
+    "cycle_in_functional_config": (config(_cycle), [],
+                                   ["model.json: Invalid Functional model configuration: the graph has loops"],
+                                   ["model.json: 函数式模型配置无效：图中有环或断开的节点"], "json"),
+    "nan_in_config": (config(_nan_rate, seed="cnn"), [],
+                      ["model.json: layer 'dropout' (Dropout): Invalid value received for argument `rate`",
+                       "rate=nan"], ["model.json: 层 'dropout' (Dropout)："], "json"),
+    "class_name_not_a_string": (config(_class_not_string), [],
+                                ["model.json: malformed model config: a layer's 'class_name' must be a string"],
+                                ["model.json: 模型配置格式错误"], "json"),
+    "json_not_valid": (("model.json", '{"class_name": "Sequential", '), [],
+                       ["model.json: not valid JSON (Expecting property name enclosed in double quotes at line 1)"],
+                       ["model.json: 不是有效的 JSON"], "json"),
+    "json_not_an_object": (("model.json", "[1, 2]"), [], ["model.json: a Keras model config is a JSON object"],
+                           ["model.json: Keras 模型配置应为 JSON 对象"], "json"),
+    "json_not_utf8": (("model.json", b'{"name": "caf\xe9"}'), [], ["model.json: not UTF-8 text"],
+                      ["model.json: 不是 UTF-8 文本"], "json"),
+    "json_nested_too_deeply": (("model.json", '{"a": ' + _deep(5000) + "}"), [],
+                               ["model.json: nested more than 400 levels deep; refused"],
+                               ["model.json: 嵌套超过 400 层，拒绝处理"], "json"),
+    "binary_garbage_keras": (("model.keras", bytes(range(256)) * 4), [],
+                             ["model.keras: not a zip archive; not a Keras 3 .keras file"],
+                             ["model.keras: 不是 zip 压缩包"], "file"),
+    "keras_without_config": (("model.keras", lambda p: zipfile.ZipFile(p, "w").close()), [],
+                             ["model.keras: no config.json inside"], ["model.keras: 其中没有 config.json"], "file"),
+    "zip_bomb_keras": (("model.keras", _zip_bomb), [], ["model.keras: config.json claims 314572800 bytes; refused"],
+                       ["model.keras: config.json claims 314572800 bytes; refused"], None),
+    "h5_not_hdf5": (("model.h5", b"this is not HDF5\n" * 20), [], ["model.h5: not an HDF5 file"],
+                    ["model.h5: 不是 HDF5 文件"], "file"),
+    "h5_without_model_config": (("model.h5", _h5_without_config), [], ["model.h5: no model_config in this HDF5 file"],
+                                ["model.h5: 此 HDF5 文件中没有 model_config"], "file"),
+    "unknown_extension": (("model.onnx", b"\x08\x01"), [], ["model.onnx: unknown model file type"],
+                          ["model.onnx: 未知的模型文件类型"], None),
+    "script_recursion": (script("""\
+        def f(n):
+            return f(n + 1)
+        f(0)
+        """), [], [":2: RecursionError: maximum recursion depth exceeded"],
+        [":2: RecursionError: maximum recursion depth exceeded"], None),
+    "script_loops_forever": (script("""\
+        import keras
+        while True:
+            pass
+        """), ["--timeout", "1"], [":3: stopped after 1 seconds (--timeout 1)"],
+        [":3: 运行 1 秒后被终止（--timeout 1）"], None),
+    "script_catches_the_timeout": (script("""\
+        while True:
+            try:
+                while True:
+                    pass
+            except BaseException:
+                pass
+        """), ["--timeout", "1"], ["stopped after 1 seconds"], ["运行 1 秒后被终止"], None),
+    "script_without_model": (script("x = 1\n"), [], ["model.py: the script defines no model"],
+                             ["model.py: 脚本没有定义任何模型"], None),
+    "no_such_file": (("missing.py", None), [], ["missing.py: no such file"], ["missing.py: 文件不存在"], None),
+}
+
+
+def make(tmp_path: Path, spec) -> Path:
+    name, content = spec
+    path = tmp_path / name
+    if content is None:
+        return path
+    if callable(content):
+        content(path)
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_one_line_error(tmp_path, case, lang):
+    spec, extra, english, chinese = CASES[case][:4]
+    path = make(tmp_path, spec)
+    outcome = run_cli(["summary", path, "--lang", lang, *extra])
+    assert outcome.code == 2, outcome.err
+    lines = outcome.err.strip().splitlines()
+    assert len(lines) == 1, outcome.err
+    frame = "nncalc: error: " if lang == "en" else "nncalc: 错误: "
+    assert lines[0].startswith(frame + str(path)), lines[0]
+    for fragment in english if lang == "en" else chinese:
+        assert fragment in lines[0], lines[0]
+    assert "Traceback" not in outcome.err and "this is a bug" not in outcome.err
+
+
+KERAS_CHECKED = sorted(case for case, values in CASES.items() if values[4])
+
+
+@pytest.mark.parametrize("case", KERAS_CHECKED)
+def test_keras_rejects_it_too(real_keras, tmp_path, case):
+    """The inputs nncalc rejects, real Keras rejects too (no false alarms)."""
+    import warnings
+
+    spec, kind = CASES[case][0], CASES[case][4]
+    path = make(tmp_path, spec)
+    with warnings.catch_warnings(), pytest.raises(Exception):
+        warnings.simplefilter("ignore")
+        if kind == "script":
+            exec(compile(path.read_text(), str(path), "exec"), {"__name__": "__main__"})
+        elif kind == "json":
+            real_keras.models.model_from_json(path.read_bytes().decode("utf-8"))
+        else:
+            real_keras.saving.load_model(path)
+
+
+def test_duplicate_keys_mean_what_keras_reads(tmp_path):
+    """JSON with a key twice: the last one counts, for nncalc as for Keras' json.loads."""
+    text = json.dumps(seed_configs()["cnn"])
+    path = tmp_path / "model.json"
+    path.write_text(text[:-1] + ', "class_name": "Sequential"}', encoding="utf-8")
+    assert run_cli(["summary", path]).code == 0
+
+
+def test_dims_up_to_2_63_are_exact(tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text("import keras\nmodel = keras.Sequential([keras.Input((2**62,)), keras.layers.Dense(2**62)])\n")
+    outcome = run_cli(["summary", path, "--flops", "--memory", "--format", "json"])
+    assert outcome.code == 0, outcome.err
+    row = json.loads(outcome.out)["models"][0]["layers"][0]
+    assert row["params"] == (2**62 + 1) * 2**62
+    assert row["output_shape"] == [None, 2**62]
+    text = run_cli(["summary", path, "--memory"]).out
+    assert "Activations per sample: 32.00 EB" in text  # 2 × 2**62 float32 values: 2**65 bytes
+
+
+def test_timeout_stops_the_real_command(tmp_path):
+    path = tmp_path / "spin.py"
+    path.write_text("while True:\n    pass\n")
+    result = subprocess.run([sys.executable, "-m", "nncalc", "summary", str(path), "--timeout", "1"],
+                            capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src")})
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"nncalc: error: {path}:2: stopped after 1 seconds (--timeout 1); "
+                                     "allow more with a larger --timeout, or none with --timeout 0")
