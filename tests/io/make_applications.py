@@ -17,7 +17,14 @@ each, so automatic names restart as in a fresh process). For each case it writes
   The weights are then removed from those two files (nncalc reads only the config, and a
   ResNet50 archive is ~100 MB): ``config.json``/``metadata.json`` of the archive and the
   HDF5 root attributes (``model_config``, ``training_config``...) stay byte for byte as
-  Keras wrote them.
+  Keras wrote them. ``writer_matches`` records that :func:`write_config_files` (below)
+  wrote the same ``config.json`` and ``model_config`` as ``model.save``;
+* for every other constructor, ``<case>.keras`` and ``<case>.h5`` *without weights*,
+  written by :func:`write_config_files` with Keras' own serializers (saving all 40 models
+  with their weights would write gigabytes: ConvNeXtXLarge alone is 1.4 GB). Under
+  ``files``: for the ``.keras`` archive, the model's summary; for the ``.h5``, the summary
+  of the model Keras' legacy loader deserializes from its ``model_config`` (or its error:
+  the legacy format cannot name ``LayerScale``'s module).
 
 ``index.json`` is written last, so its presence marks a complete cache. A case Keras
 itself rejects is recorded as ``{"error": ...}``. Nothing may look like a terminal: the
@@ -96,9 +103,11 @@ BUILDERS = {"MobileNetV2__frozen_transfer": frozen_transfer}
 
 CASES = {**{name: (name, {}) for name in CONSTRUCTORS}, **VARIANTS, **{name: (builder, {}) for name, builder in BUILDERS.items()}}
 
-# Also saved as .keras and .h5 and loaded back by Keras.
+# Also saved as .keras and .h5 (with weights, then stripped) and loaded back by Keras.
 FILE_CASES = ("MobileNetV2", "ResNet50__notop", "ConvNeXtTiny__notop_avg", "InceptionResNetV2__notop_max",
               "MobileNetV2__frozen_transfer")
+# Written as .keras and .h5 without weights (write_config_files).
+CONFIG_FILE_CASES = tuple(name for name in CONSTRUCTORS if name not in FILE_CASES)
 
 
 def summary_text(model, columns: str, options: dict) -> str:
@@ -137,6 +146,74 @@ def strip_h5(path: Path) -> None:
     stripped.replace(path)
 
 
+def write_config_files(keras, model, out: Path, case: str) -> None:
+    """``<case>.keras`` and ``<case>.h5`` as ``model.save`` writes them, less the weights.
+
+    The archive holds ``metadata.json`` and ``config.json`` from Keras' own
+    ``saving_lib._serialize_model_as_json``; the HDF5 file has the root attributes of
+    ``legacy_h5_format.save_model_to_hdf5`` (``saving_utils.model_metadata`` under
+    ``use_legacy_config``) and an empty ``model_weights`` group.
+    """
+    import h5py
+    from keras.src.legacy.saving import json_utils, saving_utils
+    from keras.src.legacy.saving import saving_options
+    from keras.src.saving import saving_lib
+
+    config_json, metadata_json = saving_lib._serialize_model_as_json(model)
+    with zipfile.ZipFile(out / f"{case}.keras", "w") as archive:
+        archive.writestr("metadata.json", metadata_json)
+        archive.writestr("config.json", config_json)
+    with saving_options.keras_option_scope(use_legacy_config=True):
+        metadata = saving_utils.model_metadata(model, False)
+    with h5py.File(out / f"{case}.h5", "w") as handle:
+        for key, value in metadata.items():
+            if isinstance(value, (dict, list, tuple)):
+                value = json.dumps(value, default=json_utils.get_json_type).encode("utf8")
+            handle.attrs[key] = value
+        handle.create_group("model_weights")
+
+
+def writer_matches(keras, model, out: Path, case: str) -> bool:
+    """Does :func:`write_config_files` write what ``model.save`` wrote (``<case>.keras/.h5``)?"""
+    import h5py
+
+    probe = out / f"probe-{case}"
+    probe.mkdir()
+    write_config_files(keras, model, probe, case)
+    with zipfile.ZipFile(out / f"{case}.keras") as saved, zipfile.ZipFile(probe / f"{case}.keras") as written:
+        same = saved.read("config.json") == written.read("config.json")
+    with h5py.File(out / f"{case}.h5", "r") as saved, h5py.File(probe / f"{case}.h5", "r") as written:
+        same = same and dict(saved.attrs) == dict(written.attrs)
+    for path in probe.iterdir():
+        path.unlink()
+    probe.rmdir()
+    return same
+
+
+def legacy_h5_summaries(keras, path: Path) -> dict:
+    """What Keras' legacy ``.h5`` loader builds from the file's ``model_config``, summarized.
+
+    The steps of ``legacy_h5_format.load_model_from_hdf5`` up to the weights, which this
+    file does not hold.
+    """
+    import h5py
+    from keras.src.legacy.saving import json_utils, saving_utils
+    from keras.src.legacy.saving import saving_options
+    from keras.src.saving import serialization_lib
+
+    with h5py.File(path, "r") as handle:
+        config = handle.attrs["model_config"]
+    config = json_utils.decode(config.decode("utf-8") if hasattr(config, "decode") else config)
+    keras.backend.clear_session()
+    try:
+        with warnings.catch_warnings(), saving_options.keras_option_scope(use_legacy_config=True), \
+                serialization_lib.SafeModeScope(True):
+            warnings.simplefilter("ignore")
+            return summaries(keras, saving_utils.model_from_config(config, custom_objects={}))
+    except Exception as error:  # e.g. "Unknown layer: 'LayerScale'"
+        return {"error": f"{type(error).__name__}: {error}"}
+
+
 def build(keras, constructor, kwargs: dict):
     keras.backend.clear_session()
     if callable(constructor):
@@ -173,7 +250,13 @@ def record(keras, out: Path, case: str, constructor: str, kwargs: dict) -> dict:
                     entry["files"][path.name] = summaries(keras, loaded)
                 except Exception as error:  # Keras cannot read its own file back
                     entry["files"][path.name] = {"error": f"{type(error).__name__}: {error}"}
-            (strip_keras_archive if suffix == ".keras" else strip_h5)(path)
+        entry["writer_matches"] = writer_matches(keras, model, out, case)
+        for suffix in (".keras", ".h5"):
+            (strip_keras_archive if suffix == ".keras" else strip_h5)(out / f"{case}{suffix}")
+    elif case in CONFIG_FILE_CASES:
+        write_config_files(keras, model, out, case)
+        entry["files"] = {f"{case}.keras": entry["summaries"],
+                          f"{case}.h5": legacy_h5_summaries(keras, out / f"{case}.h5")}
     entry["seconds"] = round(time.perf_counter() - started, 2)
     return entry
 

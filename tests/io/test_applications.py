@@ -31,7 +31,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 GENERATOR = HERE / "make_applications.py"
 CASES = list(make_applications.CASES)
-FILES = [f"{case}{suffix}" for case in make_applications.FILE_CASES for suffix in (".keras", ".h5")]
+FILES = [f"{case}{suffix}" for case in make_applications.FILE_CASES + make_applications.CONFIG_FILE_CASES
+         for suffix in (".keras", ".h5")]
 _TERMINAL_VARS = ("COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE",
                   "JUPYTER_COLUMNS", "JUPYTER_LINES")
 
@@ -123,6 +124,10 @@ def test_application_config_matches_keras(applications, case, monkeypatch):
 def test_application_files_match_keras(applications, name, monkeypatch):
     """A ``.keras`` archive and an ``.h5`` file of the same model, as Keras loads them back.
 
+    Every constructor has both files: a few saved by ``model.save`` (weights then removed),
+    the others written without weights by Keras' own serializers (``write_config_files``,
+    checked against ``model.save`` by ``test_config_file_writer_matches_model_save``).
+
     Keras cannot load an ``.h5`` file holding a ``keras.applications`` layer that is not in
     ``keras.layers`` (``LayerScale``, ``CustomScaleLayer``: "Unknown layer"), since the legacy
     format does not record the layer's module; nncalc refuses it too.
@@ -138,6 +143,13 @@ def test_application_files_match_keras(applications, name, monkeypatch):
             nncalc.summarize(root / name)
         return
     _assert_same_text(monkeypatch, root / name, expected)
+
+
+@pytest.mark.parametrize("case", make_applications.FILE_CASES)
+def test_config_file_writer_matches_model_save(applications, case):
+    """``write_config_files`` writes the config ``model.save`` writes (archive and HDF5)."""
+    root, index = applications
+    assert index[case]["writer_matches"] is True
 
 
 def test_every_application_is_covered(real_keras):
