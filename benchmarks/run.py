@@ -95,9 +95,27 @@ class Run:
 GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 
 
+def child_env() -> dict:
+    """The environment of every measured process: ours plus ``ENV``, but byte code allowed
+    (an installed package has its ``.pyc`` files; ``PYTHONDONTWRITEBYTECODE``, set in some
+    sandboxes, would make every nncalc run recompile the sources it imports)."""
+    env = dict(os.environ, **ENV)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def compile_nncalc() -> None:
+    """Write nncalc's byte code once, as ``pip install`` does (and as the warm-up runs would)."""
+    import compileall
+
+    spec = find_spec("nncalc")
+    if spec is not None and spec.origin:
+        compileall.compile_dir(str(Path(spec.origin).parent), quiet=1)
+
+
 def run_once(argv: list[str], timeout: Optional[float], cwd: Path) -> Run:
     """Start ``argv`` as a fresh process; its wall time, CPU time and peak memory."""
-    env = dict(os.environ, **ENV)
+    env = child_env()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile("r", suffix=".time") as rss_file:
         command = ([GNU_TIME, "-f", "%M", "-o", rss_file.name, *argv] if GNU_TIME else argv)
@@ -199,7 +217,7 @@ def nncalc_command() -> list[str]:
 
 def nncalc_supports(flag: str) -> bool:
     help_text = subprocess.run(nncalc_command() + ["summary", "--help"], capture_output=True,
-                               text=True, env=dict(os.environ, **ENV)).stdout
+                               text=True, env=child_env()).stdout
     return flag in help_text
 
 
@@ -345,7 +363,7 @@ def header(args, baseline) -> list[str]:
         f"Measured {datetime.datetime.now():%Y-%m-%d %H:%M} by `python benchmarks/run.py"
         f"{' --quick' if args.quick else ''}`: Python {platform.python_version()}, {keras_version}, "
         f"{os.cpu_count()} CPUs, load average before the run {load}. Medians of {args.runs} fresh "
-        f"processes for nncalc (after one warm-up run, except for the 10,000+ layer stacks) and of up to {args.keras_runs} for Keras "
+        f"processes for nncalc (byte code compiled first; one warm-up run, except for the 10,000+ layer stacks) and of up to {args.keras_runs} for Keras "
         f"(× n: fewer runs); CPU = user + system time; peak RSS = the child's `ru_maxrss`"
         f"{' (via GNU time)' if GNU_TIME else ' (includes the runner: no /usr/bin/time)'}.",
         "",
@@ -372,6 +390,7 @@ def main(argv=None) -> int:
     have_keras = not args.no_keras and find_spec("keras") is not None
 
     python, command = sys.executable, nncalc_command()
+    compile_nncalc()
     # nncalc stops a script after --timeout seconds (60 by default): no limit for the benchmark.
     no_limit = ["--timeout", "0"] if nncalc_supports("--timeout") else []
     baseline = measure([python, "-c", "pass"], args.runs, None, ROOT, warmup=1).median("wall")

@@ -49,3 +49,18 @@ def test_gpt(tmp_path):
 def test_gpt3_formula():
     # The benchmark's 175B model: 96 blocks of 12 d^2 + 13 d, embeddings and head 2 V d + T d.
     assert workloads.gpt_params(**workloads.GPT3) == 175_221_817_344
+
+
+def test_runner_environment(monkeypatch):
+    """Measured processes may write byte code (as an installed package has it), whatever the
+    runner's environment says, and see the fixed COLUMNS of a pipe."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_bench_run", Path(__file__).resolve().parents[1] / "benchmarks/run.py")
+    run = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, run)  # its dataclasses look themselves up there
+    spec.loader.exec_module(run)
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = run.child_env()
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["COLUMNS"] == "80"

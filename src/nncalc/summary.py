@@ -18,7 +18,7 @@ Which rows, in which order, and what they say follows Keras 3
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from .core.explain import Explanation
 from .core.layer import Layer
@@ -38,7 +38,8 @@ class LayerRow:
     depth: int
     trainable: bool  # the layer's own flag (Keras 3 prints "-" instead when it has no weights)
     has_weights: bool
-    explanation: Explanation = field(default_factory=Explanation)
+    # How the row's figures are derived; made when first read (see EAGER_EXPLANATIONS).
+    explanation: Explanation = field(default=None, repr=False, compare=False)
     # Output shapes of every call of the layer (one list of shapes per call), for
     # renderers that, like tf.keras 2, print "multiple" when calls disagree.
     call_output_shapes: list = field(default_factory=list)
@@ -46,6 +47,47 @@ class LayerRow:
     cost: object = None  # nncalc.core.cost.Cost of the row's calls in this model, per sample
     activation_bytes: Optional[float] = None  # bytes of the row's outputs, per sample
     receptive_field: object = None  # per spatial axis (size, stride, start), or None
+    # Makes the explanation when it is first read, if it was not given (None: an empty one).
+    explain_source: Optional[Callable[[], Explanation]] = field(default=None, repr=False, compare=False)
+
+
+def _get_explanation(row: LayerRow) -> Explanation:
+    if row._explanation is None:
+        row._explanation = row.explain_source() if row.explain_source is not None else Explanation()
+        row.explain_source = None
+    return row._explanation
+
+
+def _set_explanation(row: LayerRow, value: Optional[Explanation]) -> None:
+    row._explanation = value
+
+
+# A property over the dataclass field: LayerRow(explanation=...) still works, and a row made
+# without one derives it on first use (nothing is derived for the plain table).
+LayerRow.explanation = property(_get_explanation, _set_explanation)
+
+# Whether rows derive their explanations when the summary is made (True), or only when one is
+# read (False: the CLI's text output without --explain never reads them). Eager is the safe
+# default: a layer changed after its summary (frozen, called again) would change an
+# explanation derived late.
+EAGER_EXPLANATIONS = True
+
+
+class lazy_explanations:
+    """``with lazy_explanations(True):`` rows made inside derive explanations only when read."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+
+    def __enter__(self):
+        global EAGER_EXPLANATIONS
+        self.previous, EAGER_EXPLANATIONS = EAGER_EXPLANATIONS, EAGER_EXPLANATIONS and not self.enabled
+        return self
+
+    def __exit__(self, *exc):
+        global EAGER_EXPLANATIONS
+        EAGER_EXPLANATIONS = self.previous
+        return False
 
 
 @dataclass
@@ -209,7 +251,18 @@ def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options, cac
     if options.memory and calls:
         sizes = [tensor_bytes(t) for n in calls for t in n.output_tensors]
         row.activation_bytes = None if any(b is None for b in sizes) else sum(sizes)
-        row.explanation.memory = activation_steps([t for n in calls for t in n.output_tensors])
+        outputs = [t for n in calls for t in n.output_tensors]
+        if row.explain_source is None:
+            row.explanation.memory = activation_steps(outputs)
+        else:
+            source = row.explain_source
+
+            def explain_with_memory():
+                explanation = source()
+                explanation.memory = activation_steps(outputs)
+                return explanation
+
+            row.explain_source = explain_with_memory
 
 
 def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int], options=None,
@@ -228,7 +281,8 @@ def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int], opt
         depth=depth,
         trainable=layer.trainable,
         has_weights=bool(layer.weights),
-        explanation=layer.explain(),
+        explanation=layer.explain() if EAGER_EXPLANATIONS else None,
+        explain_source=None if EAGER_EXPLANATIONS else layer.explain,
         call_output_shapes=[[t.shape for t in node.output_tensors] for node in layer._inbound_nodes],
     )
     if options is not None and options.any:

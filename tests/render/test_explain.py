@@ -90,3 +90,53 @@ def test_render_model_has_totals():
     model = nncalc.summarize(EXAMPLES / "seed_mlp.py").models[0]
     assert render_model(model).rstrip().endswith("non-trainable 0")
     assert "567,434" in render_model(model, "zh")
+
+
+# ------------------------------------------------------------- explanations made lazily
+LAZY_SCRIPTS = sorted(EXAMPLES.glob("*.py")) + sorted((EXAMPLES.parent / "tests/render/scripts").glob("*.py"))
+
+
+def _summaries(path, analysis):
+    import io
+
+    from nncalc.api import run_for_summaries
+    from nncalc.summary import summarize_model
+
+    summaries, models = run_for_summaries(str(path), stdout=io.StringIO(), analysis=analysis)
+    return summaries + [summarize_model(m, expand_nested=True, analysis=analysis) for m in models]
+
+
+@pytest.mark.parametrize("path", LAZY_SCRIPTS, ids=lambda p: p.name)
+def test_lazy_explanations_equal_eager_ones(path):
+    """A row made under lazy_explanations derives, when read, the explanation an eager row has
+    (memory steps included), and derives nothing until then."""
+    from nncalc.analysis import AnalysisOptions
+    from nncalc.summary import lazy_explanations
+
+    for analysis in (AnalysisOptions(), AnalysisOptions(flops=True, memory=True)):
+        eager = _summaries(path, analysis)
+        with lazy_explanations():
+            lazy = _summaries(path, analysis)
+        assert len(eager) == len(lazy) > 0
+        for e, z in zip(eager, lazy):
+            assert all(row._explanation is None and row.explain_source is not None for row in z.rows)
+            assert [r.explanation for r in z.rows] == [r.explanation for r in e.rows]
+            assert all(r.explain_source is None for r in z.rows)
+        if analysis.memory:
+            assert any(r.explanation.memory for z in lazy for r in z.rows)
+
+
+def test_cli_derives_explanations_only_when_printed(tmp_path, capsys):
+    """`nncalc summary` (text) leaves explanations underived; --explain prints what the API derives."""
+    from nncalc import cli, session
+
+    script = EXAMPLES / "seed_cnn.py"
+    assert cli.main(["summary", str(script)]) == 0
+    assert session.summaries and all(r._explanation is None for s in session.summaries for r in s.rows)
+    capsys.readouterr()
+    assert cli.main(["summary", str(script), "--explain"]) == 0
+    printed = capsys.readouterr().out
+    assert nncalc.summarize(script).explain() in printed
+    from nncalc import summary
+
+    assert summary.EAGER_EXPLANATIONS  # restored after the command

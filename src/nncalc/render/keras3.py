@@ -1,4 +1,9 @@
-"""Keras 3's ``model.summary()`` text, drawn with rich exactly as Keras draws it.
+"""Keras 3's ``model.summary()`` text, exactly as Keras draws it with rich.
+
+Uncoloured output (captured, or stdout not a terminal) is drawn by
+:mod:`nncalc.render.text_table`, which reproduces rich's layout byte for byte without
+importing rich; coloured output (and the rare text that writer leaves to rich) is drawn by
+rich itself, with Keras' own markup.
 
 Column widths: the default line length is 88 (sequential-like) or 108 (with
 "Connected to"), plus 12 with ``show_trainable``, capped at the terminal width
@@ -8,7 +13,8 @@ footer's sizes are weight bytes on a 1024 base.
 
 from __future__ import annotations
 
-import shutil
+import os
+import sys
 from typing import Callable, Optional
 
 from ..summary import ModelSummary
@@ -49,6 +55,22 @@ def format_shape_markup(shape) -> str:
     return str([one(s) for s in shape]).replace("'", "")
 
 
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns`` (what Keras asks), without importing shutil:
+    ``$COLUMNS`` if a positive integer, else the width of the terminal on stdout, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+        columns = columns or 80
+    return columns
+
+
 def _column_layout(summary: ModelSummary, line_length, positions, show_trainable):
     if summary.sequential_like:
         default_length = 88
@@ -65,7 +87,7 @@ def _column_layout(summary: ModelSummary, line_length, positions, show_trainable
         positions = [p * 0.90 for p in positions] + [1.0]
         header.append("Trainable")
         alignment.append("center")
-    default_length = min(default_length, shutil.get_terminal_size().columns - 4)
+    default_length = min(default_length, terminal_columns() - 4)
     line_length = line_length or default_length
     widths, current = [], 0
     for pos in positions:
@@ -114,6 +136,90 @@ def _row_fields(row, sequential_like: bool, show_trainable: bool) -> list[str]:
     return fields
 
 
+def _plain_fields(row, sequential_like: bool, show_trainable: bool) -> list[str]:
+    """The same cells as :func:`_row_fields`, as the text rich shows for them (no markup)."""
+    prefix = "   " * row.depth + "└ " if row.depth else ""
+    fields = [f"{prefix}{row.name} ({row.class_name})", format_shape(row.output_shape),
+              "0 (unbuilt)" if not row.built else f"{row.params:,}"]
+    if not sequential_like:
+        fields.append(", ".join(f"{layer}[{node}][{tensor}]" for layer, node, tensor in row.connected_to)
+                      or "-")
+    if show_trainable:
+        fields.append("-" if not row.has_weights else ("Y" if row.trainable else "N"))
+    return fields
+
+
+def format_shape(shape) -> str:
+    """:func:`format_shape_markup` without the colours: ``(None, 784)``."""
+    if shape is None:
+        return "?"
+
+    def one(s):
+        return "(" + ", ".join(str(d) for d in s) + ")"
+
+    if isinstance(shape, tuple):
+        return one(shape)
+    return str([one(s) for s in shape]).replace("'", "")
+
+
+def _plain_text(summary: ModelSummary, width: int, line_length, positions, show_trainable) -> Optional[str]:
+    """The whole summary as rich prints it uncoloured on a console ``width`` cells wide
+    (:mod:`nncalc.render.text_table`); None when some text needs rich itself."""
+    from . import text_table as tt
+
+    if summary.analysis is not None:
+        from .extras import extra_columns, footer_lines
+
+        extra, footers = extra_columns(summary), footer_lines(summary)
+    else:
+        extra, footers = [], []
+    line_length, header, alignment, widths = _column_layout(summary, line_length, positions, show_trainable)
+    drawn = tt.column_widths(widths, line_length)
+    if drawn is None:
+        return None
+    if extra:
+        # Keep Keras' columns exactly as wide as Keras draws them, then append nncalc's.
+        widths = [d - 2 for d in drawn] + [c.width for c in extra]
+        header = header + [c.header for c in extra]
+        alignment = alignment + [c.justify for c in extra]
+        line_length = sum(widths) + 3 * len(widths) + 1
+        width = max(width, line_length)
+        drawn = tt.column_widths(widths, line_length)
+        if drawn is None:
+            return None
+    sequential_like = summary.sequential_like
+    rows = []
+    for row in summary.rows:
+        cells = _plain_fields(row, sequential_like, show_trainable)
+        cells += [column.cell(row) for column in extra]
+        if not all(tt.safe(cell) for cell in cells):
+            return None
+        # Brackets and backslashes go through rich's markup (escaped, or in "Connected to"
+        # not even that): leave them to rich.
+        names = [cells[0], *cells[len(cells) - len(extra):]] if extra else [cells[0]]
+        if not sequential_like:
+            names += [name for name, _, _ in row.connected_to]
+        if any("[" in text or "\\" in text for text in names):
+            return None
+        rows.append(cells)
+    title = f'Model: "{summary.name}"'
+    totals = [
+        (" Total params: ", summary.total_params, summary.total_bytes),
+        (" Trainable params: ", summary.trainable_params, summary.trainable_bytes),
+        (" Non-trainable params: ", summary.non_trainable_params, summary.non_trainable_bytes),
+    ]
+    if summary.optimizer_params is not None:
+        totals.append((" Optimizer params: ", summary.optimizer_params, summary.optimizer_bytes))
+    total_lines = [f"{label}{count:,} ({readable_memory_size(size)})" for label, count, size in totals]
+    footers = [f" {label}: {value}" for label, value in footers]
+    if not all(tt.safe(text) and "[" not in text and "\\" not in text for text in [title, *footers]):
+        return None
+    parts = [tt.paragraph(title, width), tt.table(header, alignment, drawn, rows, width)]
+    parts += [tt.paragraph(text, width) for text in total_lines]
+    parts += [text + "\n" for text in footers]
+    return "".join(parts)
+
+
 def _draw(console, summary: ModelSummary, line_length, positions, show_trainable) -> None:
     import rich.table
     from rich.markup import escape
@@ -155,8 +261,26 @@ def _draw(console, summary: ModelSummary, line_length, positions, show_trainable
 
 
 def print_summary(summary: ModelSummary, line_length: Optional[int] = None, positions=None,
-                  print_fn: Optional[Callable] = None, show_trainable: bool = False) -> None:
-    """Print like Keras: straight to stdout, or as one captured string to ``print_fn``."""
+                  print_fn: Optional[Callable] = None, show_trainable: bool = False,
+                  use_rich: bool = False) -> None:
+    """Print like Keras: straight to stdout, or as one captured string to ``print_fn``.
+
+    Without colours (captured, or stdout not a terminal) the text is drawn by
+    :func:`_plain_text`, byte for byte what rich draws; rich itself draws coloured output,
+    the rare text :mod:`~nncalc.render.text_table` leaves to it, and all of it with
+    ``use_rich`` (what the tests compare against).
+    """
+    if not use_rich:
+        width = text_table_console_width(to_stdout=print_fn is None)
+        text = None if width is None else _plain_text(summary, width, line_length, positions,
+                                                       show_trainable)
+        if text is not None:
+            if print_fn:
+                print_fn(text)
+            else:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            return
     import rich.console
 
     if print_fn:
@@ -169,9 +293,15 @@ def print_summary(summary: ModelSummary, line_length: Optional[int] = None, posi
         _draw(console, summary, line_length, positions, show_trainable)
 
 
+def text_table_console_width(to_stdout: bool) -> Optional[int]:
+    from .text_table import console_width
+
+    return console_width(to_stdout)
+
+
 def render_text(summary: ModelSummary, line_length: Optional[int] = None, positions=None,
-                show_trainable: bool = False) -> str:
+                show_trainable: bool = False, use_rich: bool = False) -> str:
     """The summary as plain text (no colours), as ``print_fn`` would receive it."""
     captured: list[str] = []
-    print_summary(summary, line_length, positions, captured.append, show_trainable)
+    print_summary(summary, line_length, positions, captured.append, show_trainable, use_rich)
     return captured[0]
