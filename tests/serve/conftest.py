@@ -1,0 +1,90 @@
+"""Fixtures of the web calculator's tests: a running server on a free port, model files
+saved by real Keras, and a small HTTP client."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "examples" / "seed_cnn.py"
+# Small limits so that the hostile tests are quick; the defaults are larger (see Limits).
+TEST_LIMITS = dict(timeout=4.0, cpu_seconds=6, memory_bytes=1024 * 1024 * 1024, grace=3.0)
+
+
+class Client:
+    """``post(body)`` / ``get(path)`` -> (status, headers, parsed JSON or text)."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def request(self, method: str, path: str, data: bytes | None = None, headers=None, timeout=60):
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as response:
+                status, head, raw = response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            status, head, raw = error.code, dict(error.headers), error.read()
+        kind = head.get("Content-Type", "")
+        return status, head, json.loads(raw) if kind.startswith("application/json") else raw.decode("utf-8")
+
+    def post(self, body, **kwargs):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return self.request("POST", "/api/summary", data, {"Content-Type": "application/json"}, **kwargs)
+
+    def get(self, path: str):
+        return self.request("GET", path)
+
+
+def start_server(**kwargs):
+    from nncalc.serve.sandbox import Limits
+    from nncalc.serve.server import CalculatorServer
+
+    server = CalculatorServer(("127.0.0.1", 0), limits=Limits(**TEST_LIMITS), **kwargs)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The calculator on a free port of 127.0.0.1, two workers at most."""
+    server = start_server(max_workers=2)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def client(server):
+    return Client(server.url)
+
+
+@pytest.fixture(scope="session")
+def seed_code() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def keras_files(tmp_path_factory, real_keras):
+    """Files real Keras saved (seed CNN as .keras/.h5/.json, a Lambda model) and its figures."""
+    out = tmp_path_factory.mktemp("keras_files")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3")
+    subprocess.run([sys.executable, str(Path(__file__).with_name("keras_files.py")), str(out)],
+                   check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(out))
+    return out, json.loads((out / "reference.json").read_text(encoding="utf-8"))
+
+
+def nncalc_command(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    """``nncalc ARGS`` as a user runs it with its output piped (no terminal, no COLUMNS)."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    return subprocess.run([sys.executable, "-m", "nncalc", *args], capture_output=True, text=True,
+                          env=env, cwd=cwd)
