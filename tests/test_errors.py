@@ -8,6 +8,8 @@ Chinese: exit code 2, exactly one line on stderr, ``nncalc: error: <file>[:<line
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import math
 import subprocess
@@ -57,17 +59,46 @@ def _class_not_string(data):
     layers_of(data)[1]["class_name"] = ["Dense"]
 
 
+def _no_config(data):  # Keras reads a layer entry without "config" as a plain dict
+    del layers_of(data)[5]["config"]
+
+
+def _compile_config_list(data):
+    data["compile_config"] = ["adam"]
+
+
+def _many_layers(count: int):
+    def write(path: Path) -> None:
+        layers = [{"class_name": "InputLayer", "config": {"batch_shape": [None, 4], "name": "in"}}]
+        layers += [{"class_name": "ReLU", "config": {"name": f"relu_{i}"}} for i in range(count)]
+        path.write_text(json.dumps({"class_name": "Sequential", "config": {"name": "tall", "layers": layers}}))
+    return write
+
+
+def _huge_file(path: Path) -> None:
+    """A 300 MB file (sparse: no disk used), refused by its size before anything is read."""
+    with open(path, "wb") as handle:
+        handle.truncate(300 * 2**20)
+
+
 def _deep(levels: int) -> str:
     return "[" * levels + "]" * levels
 
 
-def _zip_bomb(path: Path) -> None:
-    """A .keras archive whose config.json inflates to 300 MB (300 KB on disk)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+@functools.lru_cache(maxsize=None)
+def _zip_bomb_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         with archive.open("config.json", "w", force_zip64=True) as member:
             chunk = b" " * 2**20
             for _ in range(300):
                 member.write(chunk)
+    return buffer.getvalue()
+
+
+def _zip_bomb(path: Path) -> None:
+    """A .keras archive whose config.json inflates to 300 MB (about 1 MB on disk)."""
+    path.write_bytes(_zip_bomb_bytes())
 
 
 def _h5_without_config(path: Path) -> None:
@@ -188,7 +219,18 @@ CASES = {
     "keras_without_config": (("model.keras", lambda p: zipfile.ZipFile(p, "w").close()), [],
                              ["model.keras: no config.json inside"], ["model.keras: 其中没有 config.json"], "file"),
     "zip_bomb_keras": (("model.keras", _zip_bomb), [], ["model.keras: config.json claims 314572800 bytes; refused"],
-                       ["model.keras: config.json claims 314572800 bytes; refused"], None),
+                       ["model.keras: config.json 声称解压后有 314572800 字节，拒绝处理"], None),
+    "huge_json_file": (("model.json", _huge_file), [], ["model.json: larger than 256 MB; not a model config"],
+                       ["model.json: 大于 256 MB，不是模型配置"], None),
+    "config_with_300k_layers": (("model.json", _many_layers(300_000)), ["--timeout", "1"],
+                                ["model.json: stopped after 1 seconds (--timeout 1)"],
+                                ["model.json: 运行 1 秒后被终止（--timeout 1）"], None),
+    "layer_entry_without_config": (config(_no_config, seed="cnn"), [],
+                                   ["model.json: malformed model config: the entry of a Flatten layer has no 'config'"],
+                                   ["model.json: 模型配置格式错误：the entry of a Flatten layer has no 'config'"], "json"),
+    "compile_config_not_an_object": (config(_compile_config_list, seed="cnn"), [],
+                                     ["model.json: malformed model config: a model's 'compile_config' must be an object"],
+                                     ["model.json: 模型配置格式错误"], "json"),
     "h5_not_hdf5": (("model.h5", b"this is not HDF5\n" * 20), [], ["model.h5: not an HDF5 file"],
                     ["model.h5: 不是 HDF5 文件"], "file"),
     "h5_without_model_config": (("model.h5", _h5_without_config), [], ["model.h5: no model_config in this HDF5 file"],
@@ -203,10 +245,9 @@ CASES = {
         [":2: RecursionError: maximum recursion depth exceeded"], None),
     "script_loops_forever": (script("""\
         import keras
-        while True:
-            pass
-        """), ["--timeout", "1"], [":3: stopped after 1 seconds (--timeout 1)"],
-        [":3: 运行 1 秒后被终止（--timeout 1）"], None),
+        while True: pass
+        """), ["--timeout", "1"], [":2: stopped after 1 seconds (--timeout 1)"],
+        [":2: 运行 1 秒后被终止（--timeout 1）"], None),
     "script_catches_the_timeout": (script("""\
         while True:
             try:
@@ -214,6 +255,17 @@ CASES = {
                     pass
             except BaseException:
                 pass
+        """), ["--timeout", "1"], ["stopped after 1 seconds"], ["运行 1 秒后被终止"], None),
+    "script_catches_the_timeout_twice": (script("""\
+        while True:
+            try:
+                while True:
+                    pass
+            except BaseException:
+                try:
+                    pass
+                except BaseException:
+                    pass
         """), ["--timeout", "1"], ["stopped after 1 seconds"], ["运行 1 秒后被终止"], None),
     "script_without_model": (script("x = 1\n"), [], ["model.py: the script defines no model"],
                              ["model.py: 脚本没有定义任何模型"], None),
@@ -256,19 +308,28 @@ KERAS_CHECKED = sorted(case for case, values in CASES.items() if values[4])
 
 @pytest.mark.parametrize("case", KERAS_CHECKED)
 def test_keras_rejects_it_too(real_keras, tmp_path, case):
-    """The inputs nncalc rejects, real Keras rejects too (no false alarms)."""
+    """The inputs nncalc rejects, real Keras rejects too (no false alarms).
+
+    Keras raises, or (``model_from_json("[1, 2]")``) returns something that is not a model.
+    """
     import warnings
 
     spec, kind = CASES[case][0], CASES[case][4]
     path = make(tmp_path, spec)
-    with warnings.catch_warnings(), pytest.raises(Exception):
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if kind == "script":
-            exec(compile(path.read_text(), str(path), "exec"), {"__name__": "__main__"})
-        elif kind == "json":
-            real_keras.models.model_from_json(path.read_bytes().decode("utf-8"))
-        else:
-            real_keras.saving.load_model(path)
+        try:
+            if kind == "script":
+                exec(compile(path.read_text(), str(path), "exec"), {"__name__": "__main__"})
+                result = None  # the scripts' last statement is the one Keras must refuse
+            elif kind == "json":
+                result = real_keras.models.model_from_json(path.read_bytes().decode("utf-8"))
+            else:
+                result = real_keras.saving.load_model(path)
+        except Exception:
+            return
+    assert kind != "script", f"Keras ran {case} without an error"
+    assert not isinstance(result, real_keras.Model), f"Keras loaded {case} as a model"
 
 
 def test_duplicate_keys_mean_what_keras_reads(tmp_path):
@@ -293,10 +354,59 @@ def test_dims_up_to_2_63_are_exact(tmp_path):
 
 def test_timeout_stops_the_real_command(tmp_path):
     path = tmp_path / "spin.py"
-    path.write_text("while True:\n    pass\n")
+    path.write_text("x = 1\nwhile True: pass\n")
     result = subprocess.run([sys.executable, "-m", "nncalc", "summary", str(path), "--timeout", "1"],
                             capture_output=True, text=True, timeout=60,
                             env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src")})
     assert result.returncode == 2
     assert result.stderr.strip() == (f"nncalc: error: {path}:2: stopped after 1 seconds (--timeout 1); "
                                      "allow more with a larger --timeout, or none with --timeout 0")
+
+
+def test_a_script_that_swallows_every_timeout_is_ended(tmp_path):
+    """Handlers that catch the timeout even inside their own handlers: the process is ended."""
+    path = tmp_path / "stubborn.py"
+    path.write_text(textwrap.dedent("""\
+        while True:
+            try:
+                while True:
+                    try:
+                        while True:
+                            pass
+                    except BaseException:
+                        pass
+            except BaseException:
+                pass
+        """))
+    result = subprocess.run([sys.executable, "-m", "nncalc", "summary", str(path), "--timeout", "1"],
+                            capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src")})
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(f"nncalc: error: {path}: stopped after 1 seconds"), result.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_bug_in_nncalc_says_so(tmp_path, monkeypatch, lang, debug):
+    """An error raised inside nncalc's own code (here a KeyError in read_config) is a bug: exit 3,
+    one line saying so, the traceback only with --debug."""
+    from nncalc.io import files
+
+    class Broken(dict):
+        def __contains__(self, key):  # every extension "known", none readable: a KeyError in nncalc
+            return True
+
+    monkeypatch.setattr(files, "READERS", Broken())
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(seed_configs()["cnn"]), encoding="utf-8")
+    outcome = run_cli(["summary", path, "--lang", lang] + (["--debug"] if debug else []))
+    assert outcome.code == 3, outcome.err
+    frame = ("nncalc: internal error (this is a bug in nncalc, please report it; --debug shows the "
+             "traceback): " if lang == "en" else "nncalc: 内部错误（这是 nncalc 的缺陷，请报告；--debug 显示回溯）: ")
+    lines = outcome.err.strip().splitlines()
+    assert lines[-1] == f"{frame}{path}: KeyError: '.json'"
+    if debug:
+        assert lines[0] == "Traceback (most recent call last):"
+        assert any("in read_config" in line for line in lines)
+    else:
+        assert len(lines) == 1

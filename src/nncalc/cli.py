@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_command("summary", "print the Keras summary of every model in a script")
     add_model_command("explain", "print the summary and the derivation of every figure")
     commands.add_parser("layers", help="list the Keras layers nncalc supports")
+    serve = commands.add_parser("serve", help="start the web calculator (a page and a JSON API)",
+                                description="start the web calculator: a page and a JSON API")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     return parser
 
 
@@ -204,6 +208,8 @@ def _in_stdlib(filename: str) -> bool:
 
 
 def main(argv=None) -> int:
+    """The command; ``argv=None`` is the real process (``sys.argv``), which may be ended hard."""
+    own_process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     script_args = []
     if "--" in argv:  # nncalc summary model.py --explain -- --epochs 3
@@ -217,6 +223,10 @@ def main(argv=None) -> int:
         return EXIT_USER_ERROR
     if args.command == "layers":
         return _list_layers()
+    if args.command == "serve":
+        from .serve.server import serve  # lazily: the server is not needed by other commands
+
+        return serve(args.host, args.port)
     from .errors import internal_error_line, user_error_line
 
     if not os.path.isfile(args.file):
@@ -225,7 +235,11 @@ def main(argv=None) -> int:
     from .script import ScriptError
 
     try:
-        with _time_limit(args.timeout):
+        from .summary import lazy_explanations
+
+        # Plain text without --explain never reads an explanation: derive none.
+        stuck = (lambda error: _exit_now(user_error_line(args.file, error, args.lang))) if own_process else None
+        with _time_limit(args.timeout, stuck), lazy_explanations(args.format == "text" and not args.explain):
             return _summarize_script(args)
     except ScriptError as failure:
         error, where = failure.error, failure.where
@@ -242,6 +256,13 @@ def main(argv=None) -> int:
     return EXIT_INTERNAL_ERROR
 
 
+def _exit_now(line: str) -> None:
+    """Print the error line and end the process at once (a script that swallows every timeout)."""
+    sys.stdout.flush()
+    print(line, file=sys.stderr, flush=True)
+    os._exit(EXIT_USER_ERROR)
+
+
 def _ScriptTimeout():
     from .errors import ScriptTimeout
 
@@ -253,11 +274,18 @@ class _time_limit:
 
     A real-time interval timer (``setitimer``), in the main thread of a platform that has it;
     elsewhere (Windows, a thread) no limit. After the first signal it fires again every
-    second, so a script that catches the first one is stopped by the next.
+    second, and each time also arms a trace function that raises the timeout again at the
+    next line run (so a script whose ``except BaseException: pass`` swallows the signal is
+    stopped in its handler). ``on_stuck`` (the real command passes one) is called when the
+    code still runs :data:`GRACE` seconds after the limit: it prints the error line and
+    ends the process, for scripts that swallow even that.
     """
 
-    def __init__(self, seconds):
+    GRACE = 5  # seconds after the limit before ``on_stuck``
+
+    def __init__(self, seconds, on_stuck=None):
         self.seconds = seconds or 0
+        self.on_stuck = on_stuck
         self.active = False
 
     def __enter__(self):
@@ -268,10 +296,30 @@ class _time_limit:
                 and threading.current_thread() is threading.main_thread()):
             from .errors import ScriptTimeout
 
+            fired = [0]
+            outer = sys._getframe(1)  # frames from here up are not ours to stop
+            package_dir = os.path.dirname(os.path.abspath(__file__))
+
+            def raise_timeout(frame, event, arg):
+                if frame.f_code.co_filename.startswith(package_dir):
+                    return None  # nncalc's own frames (its error handling) run on
+                if event not in ("line", "call"):
+                    return raise_timeout  # (an "exception" event: the timeout on its way up)
+                raise ScriptTimeout(self.seconds)
+
             def expired(signum, frame):
+                fired[0] += 1
+                if fired[0] > self.GRACE and self.on_stuck is not None:
+                    self.on_stuck(ScriptTimeout(self.seconds))
+                if fired[0] > 1:  # the first timeout was swallowed: stop at the next line
+                    sys.settrace(raise_timeout)
+                    while frame is not None and frame is not outer:
+                        frame.f_trace, frame.f_trace_lines = raise_timeout, True
+                        frame = frame.f_back
                 raise ScriptTimeout(self.seconds)
 
             self.previous = signal.signal(signal.SIGALRM, expired)
+            self.previous_trace = sys.gettrace()
             signal.setitimer(signal.ITIMER_REAL, self.seconds, 1.0)
             self.active = True
         return self
@@ -282,4 +330,5 @@ class _time_limit:
 
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
+            sys.settrace(self.previous_trace)
         return False

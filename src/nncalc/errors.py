@@ -131,6 +131,12 @@ TRANSLATIONS: list[tuple[str, str]] = [
     (r"no config\.json inside; not a Keras 3 \.keras archive",
      r"其中没有 config.json，不是 Keras 3 的 .keras 压缩包"),
     (r"not an HDF5 file", r"不是 HDF5 文件"),
+    (r"config\.json claims (\d+) bytes; refused", r"config.json 声称解压后有 \1 字节，拒绝处理"),
+    (r"config\.json is larger than it claims; refused", r"config.json 比它声称的更大，拒绝处理"),
+    (r"config\.json is not UTF-8 text", r"config.json 不是 UTF-8 文本"),
+    (r"a damaged zip archive \((.+)\); not a readable \.keras file",
+     r"zip 压缩包已损坏（\1），无法作为 .keras 文件读取"),
+    (r"larger than (\d+) MB; not a model config", r"大于 \1 MB，不是模型配置"),
     (r"no model_config in this HDF5 file \(a weights-only file\?\)",
      r"此 HDF5 文件中没有 model_config（只含权重的文件？）"),
     (r"unknown model file type \(expected \.py, \.json, \.keras or \.h5\)",
@@ -142,16 +148,16 @@ TRANSLATIONS: list[tuple[str, str]] = [
     (r"the script defines no model", r"脚本没有定义任何模型"),
     (r"no such file", r"文件不存在"),
 ]
-_COMPILED = [(re.compile(pattern), template) for pattern, template in TRANSLATIONS]
-
-
 def translate(cause: str, lang: str = "en") -> str:
-    """``cause`` in ``lang``: for ``zh``, the first matching pattern is translated, else as is."""
+    """``cause`` in ``lang``: for ``zh``, the first matching pattern is translated, else as is.
+
+    (Patterns are compiled on first use, by ``re``'s cache: not at import, which every run pays.)
+    """
     if lang != "zh":
         return cause
-    for pattern, template in _COMPILED:
-        if pattern.search(cause):
-            return pattern.sub(template, cause, count=1)
+    for pattern, template in TRANSLATIONS:
+        if re.search(pattern, cause):
+            return re.sub(pattern, template, cause, count=1)
     return cause
 
 

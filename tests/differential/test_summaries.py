@@ -173,3 +173,22 @@ def test_reference_equals_fresh_process(keras_python, script_paths, tmp_path):
     verdicts = [line for line in proc.stderr.splitlines() if line.startswith("verify ")]
     assert proc.returncode == 0, "\n".join(verdicts) or proc.stderr[-3000:]
     assert len(verdicts) == len(picks) * len(MODES)
+
+
+HAND_WRITTEN = [p.stem for p in sorted(EXAMPLES.glob("*.py")) + sorted((HERE / "scripts").glob("*.py"))]
+
+
+@pytest.mark.parametrize("script_id", HAND_WRITTEN)
+def test_summarize_api_runs_scripts_as_keras(script_id, reference, script_paths, monkeypatch):
+    """``nncalc.summarize(script)`` runs the script as Keras would (a ``print_fn`` still gets
+    the text) and each model it records has a total Keras printed."""
+    import nncalc
+
+    expected = reference[script_id][next(iter(MODES))]
+    if isinstance(expected, dict):
+        pytest.skip("Keras raises on this script")
+    monkeypatch.chdir(script_paths[script_id].parent)
+    summary = nncalc.summarize(script_paths[script_id])
+    assert summary.models
+    for model in summary.models:
+        assert f"total params: {model.total_params:,}" in expected.lower(), model.name

@@ -9,7 +9,8 @@ silenced) and :func:`check_cli` asserts:
 
 ``NNCALC_FUZZ_EXAMPLES`` sets the examples per test (default: the CI sample);
 ``NNCALC_FUZZ_SEED`` a seed other than the fixed CI one; ``NNCALC_FUZZ_LOG`` names a file
-that receives one line per case (surface, outcome, first words of the error) for statistics.
+that receives one line per case (surface, outcome, first words of the error) for statistics,
+and the differential config test's disagreements that are not failures (see there).
 """
 
 from __future__ import annotations
@@ -95,6 +96,14 @@ def log(surface: str, outcome: Outcome) -> None:
         first = outcome.err.strip().splitlines()[0][:160] if outcome.err.strip() else ""
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(f"{surface}\t{outcome.code}\t{outcome.seconds:.2f}\t{first}\n")
+
+
+def record(surface: str, text: str) -> None:
+    """One free-form line in ``NNCALC_FUZZ_LOG`` (for findings that are not failures)."""
+    path = os.environ.get("NNCALC_FUZZ_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"{surface}\t{' '.join(text.split())}\n")
 
 
 def check_cli(argv, surface: str) -> Outcome:

@@ -2,6 +2,9 @@
 
     python -m tests.fuzz.triage configs 2000     # surfaces: configs, layers, bytes
     NNCALC_FUZZ_SEED=1 python -m tests.fuzz.triage bytes 5000
+    NNCALC_FUZZ_LOG=cases.tsv python -m tests.fuzz.triage bytes 100000   # kill ends it early
+
+``kill`` (or Ctrl-C) stops a run early and still prints its report.
 
 A failure's signature is its exception type and the deepest nncalc frame; one example
 (traceback tail and the file's first bytes) is printed per signature, with counts.
@@ -13,6 +16,7 @@ import collections
 import os
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 
@@ -39,6 +43,8 @@ def main(surface: str, count: int) -> int:
 
     def recording_check(argv, surface_name):
         total[0] += 1
+        if total[0] % 1000 == 0:
+            print(f"{total[0]} cases, {sum(failures.values())} failures", file=sys.stderr, flush=True)
         try:
             return original(argv, surface_name)
         except AssertionError as failure:
@@ -78,16 +84,39 @@ def main(surface: str, count: int) -> int:
     if seed:
         from hypothesis import seed as with_seed
         run = with_seed(seed)(run)
-    run()
-    print(f"{surface}: {total[0]} cases, {sum(failures.values())} failures, {len(failures)} distinct")
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)  # (a background job ignores SIGINT unless told)
+    signal.signal(signal.SIGTERM, stop)
+    start = time.monotonic()
+    try:
+        run()
+    except KeyboardInterrupt:  # kill -INT or kill: stop early, still report
+        print(f"{surface}: interrupted", file=sys.stderr)
+    factory.mktemp("done")
+    print(f"{surface}: {total[0]} cases in {time.monotonic() - start:.0f} s, "
+          f"{sum(failures.values())} failures, {len(failures)} distinct")
     for key, n in failures.most_common():
         print(f"\n=== {n} x {key}\n{examples[key]}")
     return 1 if failures else 0
 
 
 class _TmpFactory:
+    """A fresh directory per case; the previous case's is removed (a long run leaves nothing)."""
+
+    def __init__(self):
+        self.last = None
+
     def mktemp(self, name):
-        return Path(tempfile.mkdtemp(prefix=f"nncalc-fuzz-{name}-"))
+        import shutil
+
+        if self.last is not None:
+            shutil.rmtree(self.last, ignore_errors=True)
+        self.last = Path(tempfile.mkdtemp(prefix=f"nncalc-fuzz-{name}-"))
+        return self.last
 
 
 if __name__ == "__main__":

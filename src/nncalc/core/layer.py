@@ -12,6 +12,7 @@ Calling a layer on symbolic tensors builds it on first use and records a
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sys
@@ -22,8 +23,8 @@ from ..errors import LayerError, NncalcError, Unsupported
 from .dtypes import DTYPE_BITS, get_policy
 from .cost import Cost, free, not_modelled
 from .explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Explanation, Step, Text, num, shape_text
-from .naming import auto_name
-from . import masking
+from .naming import auto_name, to_snake_case
+from . import masking, tracing
 from .node import Node
 from .tensor import KerasTensor, flatten, is_shape, standardize_shape
 
@@ -123,6 +124,60 @@ def map_tensors(fn, structure):
     return structure
 
 
+def _as_shapes(value):
+    """Keras' reading of a ``compute_output_shape`` result: a list of ints/None is a shape."""
+    if isinstance(value, list) and value and all(d is None or isinstance(d, int) for d in value):
+        return tuple(value)
+    if isinstance(value, (list, tuple)) and not is_shape(value):
+        return type(value)(_as_shapes(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_shapes(v) for k, v in value.items()}
+    return value
+
+
+def _build_wrapper(build, user: bool):
+    """Keras' ``build_wrapper``: every ``build(shape)`` call, direct ones included, records the
+    shape (the summary shows ``compute_output_shape`` of it for a layer never called on a
+    tensor); a user layer's ``build`` marks it built even without ``super().build()``."""
+
+    @functools.wraps(build)
+    def wrapper(self, *args, **kwargs):
+        result = build(self, *args, **kwargs)
+        if self.__dict__.get("_build_shapes") is None and tracing.overrides(self, "compute_output_shape"):
+            shape = args[0] if args else kwargs.get("input_shape", next(iter(kwargs.values()), None))
+            if shape is not None:
+                self._build_shapes = shape
+        if user:
+            self.built = True
+        return result
+
+    wrapper._nncalc_wrapped = True
+    return wrapper
+
+
+# Bookkeeping attributes of the base classes, never tracked as sublayers.
+_UNTRACKED = frozenset({
+    "_layers", "_trainable_variables", "_non_trainable_variables", "_inbound_nodes",
+    "_outbound_nodes", "_build_shapes", "_dtype_policy", "_functional", "_operations",
+    "_inputs", "_outputs", "_inputs_struct", "_outputs_struct", "_nodes_by_depth", "input_spec",
+})
+
+
+def _is_functional(layer) -> bool:
+    """A functional model: built already, so a call on arrays (eager in Keras) changes nothing."""
+    from .functional import Functional
+
+    return isinstance(layer, Functional)
+
+
+def _is_graph_model(layer) -> bool:
+    """Functional and Sequential models list their layers from their graph."""
+    from .functional import Functional
+    from .sequential import Sequential
+
+    return isinstance(layer, (Functional, Sequential))
+
+
 class Layer:
     """Base of every layer. Holds name, dtype policy, trainable flag, weights and call nodes."""
 
@@ -138,7 +193,12 @@ class Layer:
         **kwargs,
     ):
         if name is None:
-            name = auto_name(type(self).__name__)
+            if getattr(self, "is_operation", False) and not tracing.recording():
+                # keras.ops inside a traced call() run on backend tensors in Keras: no
+                # Operation object, so no automatic name is used up.
+                name = to_snake_case(type(self).__name__)
+            else:
+                name = auto_name(type(self).__name__)
         if not isinstance(name, str) or "/" in name:
             raise ValueError(
                 "Argument `name` must be a string and cannot contain character `/`. "
@@ -168,12 +228,63 @@ class Layer:
         self._trainable = trainable
         self.built = False
         self.input_spec = None
-        self._trainable_variables: list[Weight] = []
-        self._non_trainable_variables: list[Weight] = []
-        self._layers: list[Layer] = []
+        # Kept if a user layer tracked sublayers before calling super().__init__().
+        self.__dict__.setdefault("_trainable_variables", [])
+        self.__dict__.setdefault("_non_trainable_variables", [])
+        self.__dict__.setdefault("_layers", [])
         self._inbound_nodes: list[Node] = []
         self._outbound_nodes: list[Node] = []
         self._build_shapes = None
+
+    def __init_subclass__(cls, **kwargs):
+        """A user's ``compute_output_shape`` may return a list such as ``[None, 7]``: Keras
+        reads a list of ints as one shape (a tuple); so does nncalc, wherever it is called."""
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_nncalc_wrapped", False):
+            cls.build = _build_wrapper(build, user=cls.__module__.split(".")[0] != "nncalc")
+        method = cls.__dict__.get("compute_output_shape")
+        if method is None or cls.__module__.split(".")[0] == "nncalc" or getattr(method, "_nncalc_wrapped", False):
+            return
+
+        @functools.wraps(method)
+        def compute_output_shape(self, *args, **kwargs):
+            return _as_shapes(method(self, *args, **kwargs))
+
+        compute_output_shape._nncalc_wrapped = True
+        cls.compute_output_shape = compute_output_shape
+
+    # ----------------------------------------------------------- tracking
+    def __setattr__(self, name, value):
+        """A user layer's attributes that hold layers (or lists/dicts of them) make those
+        layers its sublayers, in assignment order, as Keras' tracker does: their weights
+        count as the layer's own. nncalc's built-in layers list their sublayers themselves.
+        """
+        if type(self).__module__.split(".")[0] != "nncalc" and name not in _UNTRACKED \
+                and not _is_graph_model(self):
+            if isinstance(value, Layer):
+                self._track(value)
+            elif type(value) is list:
+                value = tracing.TrackedList(value, self)
+            elif type(value) is dict:
+                value = tracing.TrackedDict(value, self)
+            elif type(value) is tuple:
+                for item in value:
+                    self._track(item)
+        object.__setattr__(self, name, value)
+
+    def _track(self, value) -> None:
+        """Make ``value`` a sublayer if it is a layer (or holds layers), once."""
+        if isinstance(value, Layer):
+            layers = self.__dict__.setdefault("_layers", [])
+            if value is not self and not any(value is layer for layer in layers):
+                layers.append(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                self._track(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self._track(item)
 
     # ----------------------------------------------------------- dtype
     @property
@@ -314,7 +425,21 @@ class Layer:
 
     # ----------------------------------------------------------- shapes
     def build(self, input_shape) -> None:
-        """Declare weights for ``input_shape``. Layers without weights need not override."""
+        """Declare weights for ``input_shape``. Layers without weights need not override.
+
+        As in Keras, building a user layer or subclassed model this way (``model.build(shape)``
+        with no ``build`` of its own) builds none of its sublayers: it warns when some are
+        left unbuilt, and the summary then shows them "(unbuilt)".
+        """
+        if tracing.has_user_call(self) and not tracing.overrides(self, "build") \
+                and any(not layer.built for layer in self._layers):
+            warnings.warn(
+                f"`build()` was called on layer '{self.name}', however the layer does not have a "
+                "`build()` method implemented and it looks like it has unbuilt state. This will "
+                "cause the layer to be marked as built, despite not being actually built, which "
+                "may cause failures down the line. Make sure to implement a proper `build()` method.",
+                stacklevel=_user_stacklevel(),
+            )
         self.built = True
 
     def compute_output_shape(self, input_shape):
@@ -340,9 +465,32 @@ class Layer:
 
         Every tensor among the arguments (``mha(query, value)``, ``rnn(x, initial_state=s)``)
         is an input of the node; the first argument is checked against ``input_spec``.
+
+        A user layer or subclassed model (a class with its own ``call()``) follows Keras'
+        ``Layer.__call__``: it is built by its ``build`` (or, without one, by running
+        ``call()`` when it holds unbuilt sublayers), and its output comes from its
+        ``compute_output_shape`` or else from tracing ``call()`` on fresh symbolic tensors
+        (:func:`nncalc.core.tracing.run_call`). Called on concrete arrays it runs "eagerly":
+        built from their shapes, no node recorded.
         """
+        if "name" not in self.__dict__:
+            raise LayerError(None, type(self).__name__,
+                             "you forgot to call `super().__init__()` as the first statement "
+                             "in the `__init__()` method. Go add it!")
         if not args and "inputs" in kwargs:
             args = (kwargs.pop("inputs"),)
+        user_call = tracing.has_user_call(self)
+        eager = False
+        if (user_call or _is_functional(self)) and any(tracing.is_array(x) for x in flatten([args, kwargs])):
+            if any(isinstance(x, KerasTensor) for x in flatten([args, kwargs])):
+                raise Unsupported(
+                    f"layer '{self.name}' ({type(self).__name__}) was called on both symbolic "
+                    "tensors and concrete arrays"
+                )
+            convert = lambda x: tracing.symbolic_copy(x, self.compute_dtype) if tracing.is_array(x) else x
+            args = tracing.map_structure(convert, tuple(args))
+            kwargs = tracing.map_structure(convert, dict(kwargs))
+            eager = True
         for x in flatten([args, kwargs]):
             if not isinstance(x, KerasTensor) and hasattr(x, "shape") and hasattr(x, "dtype"):
                 raise Unsupported(
@@ -356,22 +504,33 @@ class Layer:
                 f"layer '{self.name}' ({type(self).__name__}) was called without a symbolic "
                 "tensor: nncalc computes no values; call layers on keras.Input(...) tensors"
             )
+        traced = user_call and not tracing.overrides(self, "compute_output_shape")
         try:
             if args:
                 self._check_input_spec(args[0])
             shape_args = map_tensors(lambda t: t.shape, args)
             shape_kwargs = map_tensors(lambda t: t.shape, kwargs)
             if not self.built:
-                self._build_shapes = shape_args[0] if args else None
-                self.build_for_call(*shape_args, **shape_kwargs)
+                if not traced:  # Keras' summary shows compute_output_shape(build shapes)
+                    self._build_shapes = shape_args[0] if args else None
+                if user_call:
+                    self._build_user_layer(args, kwargs, shape_args, shape_kwargs)
+                else:
+                    self.build_for_call(*shape_args, **shape_kwargs)
                 self.built = True
-            output_shapes = self.output_shape_for_call(*shape_args, **shape_kwargs)
+            if traced:
+                outputs = tracing.run_call(self, args, kwargs)
+            else:
+                output_shapes = self.output_shape_for_call(*shape_args, **shape_kwargs)
         except NncalcError:
             raise
         except (ValueError, TypeError, IndexError, ZeroDivisionError) as error:
             raise LayerError(self.name, type(self).__name__, str(error)) from error
         first = args[0] if args else tensors[0]
-        outputs = map_shapes(lambda s: KerasTensor(s, self.output_dtype(first)), output_shapes)
+        if not traced:
+            outputs = map_shapes(lambda s: KerasTensor(s, self.output_dtype(first)), output_shapes)
+        if eager or not tracing.recording():
+            return outputs  # shapes only: the call is inside a traced call(), or eager
         mask = masking.node_mask(self, args, kwargs)  # Keras adds it to the node's arguments
         masking.set_output_masks(self, args, kwargs, outputs)
         node = Node(self, args, outputs, kwargs)
@@ -380,6 +539,24 @@ class Layer:
             if mask._keras_history is not None:
                 mask._keras_history.operation._outbound_nodes.append(node)
         return outputs
+
+    def _build_user_layer(self, args, kwargs, shape_args, shape_kwargs) -> None:
+        """Keras' ``_maybe_build`` for a layer with its own ``call()``.
+
+        With its own ``build``: ``build(input_shape)``. Without: if some sublayer is not
+        built yet, run ``call()`` once so that the sublayers build themselves, then build.
+        """
+        if tracing.overrides(self, "build"):
+            try:
+                self.build_for_call(*shape_args, **shape_kwargs)
+            except NncalcError:
+                raise
+            except Exception as error:
+                raise tracing.trace_error(self, error, "build()") from error
+            return
+        if any(not layer.built for layer in self._layers):
+            tracing.run_call(self, args, kwargs)
+        self.build(shape_args[0] if args else None)
 
     def build_for_call(self, input_shape, *args, **kwargs) -> None:
         """Build from the shapes of a call's arguments (tensors replaced by their shapes).
@@ -390,7 +567,23 @@ class Layer:
         self.build(input_shape)
 
     def output_shape_for_call(self, input_shape, *args, **kwargs):
-        """Output shape(s) for a call's argument shapes; default: ``compute_output_shape(first)``."""
+        """Output shape(s) for a call's argument shapes; default: ``compute_output_shape(first)``.
+
+        A user layer without ``compute_output_shape`` traces its ``call()`` on symbolic
+        tensors of those shapes (a nested model re-running its graph on new shapes).
+        """
+        if tracing.has_user_call(self) and not tracing.overrides(self, "compute_output_shape"):
+            def to_tensor(value):
+                if is_shape(value):
+                    return KerasTensor(value, self.compute_dtype)
+                if isinstance(value, (list, tuple)):
+                    return type(value)(to_tensor(v) for v in value)
+                if isinstance(value, dict):
+                    return {k: to_tensor(v) for k, v in value.items()}
+                return value
+
+            outputs = tracing.run_call(self, to_tensor((input_shape,) + args), to_tensor(kwargs))
+            return map_tensors(lambda t: t.shape, outputs)
         return self.compute_output_shape(input_shape)
 
     def output_dtype(self, inputs) -> str:
@@ -474,7 +667,15 @@ class Layer:
     def explain(self) -> Explanation:
         """Parameters and output shape of this layer's last call, each derived."""
         shape_steps = []
-        if self._inbound_nodes:
+        if self._inbound_nodes and tracing.has_user_call(self) \
+                and not tracing.overrides(self, "compute_output_shape"):
+            # A user call() traced for its shapes: the output is what the trace gave.
+            shapes = [t.shape for t in self._inbound_nodes[-1].output_tensors]
+            out = shapes[0] if len(shapes) == 1 else shapes
+            text = shape_text(out) if is_shape(out) else ", ".join(shape_text(s) for s in out)
+            shape_steps = [Step("shape", OUTPUT_SHAPE, text, out,
+                                Text("traced from the layer's call()", "由该层的 call() 符号追踪得到"))]
+        elif self._inbound_nodes:
             node = self._inbound_nodes[-1]
             if node.input_tensors:
                 shape_args = map_tensors(lambda t: t.shape, node.call_args)

@@ -24,6 +24,18 @@ def _is_functional_call(args, kwargs) -> bool:
     )
 
 
+def _inject_functional_model_class(cls):
+    """Keras' ``inject_functional_model_class``: put Functional where Model is among the bases."""
+    from .functional import Functional
+
+    if cls is Model:
+        return Functional
+    if cls is object or issubclass(cls, Functional):
+        return cls
+    cls.__bases__ = tuple(_inject_functional_model_class(base) for base in cls.__bases__)
+    return cls
+
+
 class NoValue:
     """What ``evaluate``/``predict`` return: nothing to compute with, said clearly when used.
 
@@ -74,11 +86,23 @@ class Model(Layer):
         return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
-        if type(self) is Model or not _is_functional_call(args, kwargs):
-            raise Unsupported(
-                "subclassed keras.Model (a class with its own call()) is not supported yet; "
-                "build the model with keras.Sequential or keras.Model(inputs, outputs)"
+        """Keras' ``Model.__init__``: a functional subclass (``super().__init__(inputs=...,
+        outputs=...)``) becomes a Functional subclass; any other subclass is a layer whose
+        ``call()`` nncalc traces (see ``Layer.__call__``), its sublayers tracked as attributes.
+        """
+        from .functional import Functional
+
+        if _is_functional_call(args, kwargs):
+            if not isinstance(self, Functional):
+                _inject_functional_model_class(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
+        if args:
+            raise TypeError(
+                f"Model.__init__() got unexpected positional arguments {args}; "
+                "pass `inputs` and `outputs` for a functional model"
             )
+        Layer.__init__(self, **kwargs)
 
     compiled = False
     optimizer = None
@@ -133,7 +157,9 @@ class Model(Layer):
 
         summary = summarize_model(self, expand_nested=expand_nested, layer_range=layer_range)
         session.record_summary(summary)
-        if session.style == "keras3":
+        # Record-only mode (nncalc.summarize of a script) still hands the text to a
+        # print_fn: the script may use it (``captured[0]``), as it would under Keras.
+        if session.style == "keras3" or (session.style == "none" and print_fn is not None):
             from ..render.keras3 import print_summary
 
             print_summary(summary, line_length=line_length, positions=positions,

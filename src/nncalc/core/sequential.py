@@ -12,6 +12,7 @@ from ..errors import ModelError
 from .layer import Layer
 from .model import Model
 from .tensor import KerasTensor, standardize_shape
+from .tracing import recording_graph
 
 
 class Sequential(Model):
@@ -119,8 +120,9 @@ class Sequential(Model):
             self._layers = [InputLayer(batch_shape=input_shape, dtype=dtype)] + self._layers
         inputs = self._layers[0].output
         x = inputs
-        for layer in self._layers[1:]:
-            x = layer(x)
+        with recording_graph():  # its own graph, even when built inside a traced call()
+            for layer in self._layers[1:]:
+                x = layer(x)
         self._functional = Functional(inputs=inputs, outputs=x)
         self.built = True
 

@@ -32,3 +32,220 @@ def tracing_call():
         yield
     finally:
         _depth -= 1
+
+
+@contextmanager
+def recording_graph():
+    """Record nodes again, even inside a traced ``call()``.
+
+    Keras builds a nested ``Sequential`` on its own ``keras.Input`` tensors, also when that
+    happens while a custom layer's ``call()`` is traced: that inner graph is recorded.
+    """
+    global _depth
+    saved, _depth = _depth, 0
+    try:
+        yield
+    finally:
+        _depth = saved
+
+
+# ---------------------------------------------------------------- user layers
+def _package_dir() -> str:
+    import os
+
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def overrides(layer, method: str) -> bool:
+    """True when ``layer``'s class defines ``method`` itself rather than inheriting the base's.
+
+    Keras' ``utils.is_default``: a user ``build``/``compute_output_shape`` changes what
+    ``__call__`` does (build by running ``call()``, shapes by tracing ``call()``).
+    """
+    from .layer import Layer
+
+    return getattr(type(layer), method, None) is not getattr(Layer, method, None)
+
+
+def has_user_call(layer) -> bool:
+    """True for a user layer or subclassed model: one whose class defines ``call()``."""
+    return callable(getattr(type(layer), "call", None))
+
+
+def user_line(error: BaseException) -> str:
+    """``file:line: source`` of the innermost frame of ``error`` outside nncalc (the user's)."""
+    import linecache
+    import os
+
+    package, found, tb = _package_dir(), None, error.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not os.path.abspath(filename).startswith(package) and "importlib" not in filename:
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return ""
+    source = linecache.getline(found[0], found[1]).strip()
+    return f"line {found[1]} of {os.path.basename(found[0])}" + (f": {source}" if source else "")
+
+
+_NEEDS_VALUES = ("cannot be used as a boolean", "numerical value", "numpy", "Iterating over a symbolic")
+
+
+def trace_error(layer, error: BaseException, method: str = "call()"):
+    """The one-line error for a ``call()`` that failed while traced, naming the layer and line."""
+    from ..errors import LayerError, Unsupported, layer_label
+
+    where = user_line(error)
+    cause = str(error) or type(error).__name__
+    if isinstance(error, AttributeError) and "KerasTensor" in cause:
+        cause = f"{cause} (symbolic tensors have a shape and a dtype, no values)"
+    suffix = f" (in {method}, {where})" if where else f" (in {method})"
+    if any(text in cause for text in _NEEDS_VALUES):
+        return Unsupported(
+            f"{layer_label(layer.name, type(layer).__name__)}: {method} needs tensor values, which "
+            f"nncalc never computes: {cause}{suffix}"
+        )
+    return LayerError(layer.name, type(layer).__name__, f"{cause}{suffix}")
+
+
+def symbolic_copy(value, compute_dtype: str):
+    """A fresh symbolic tensor for a traced call: same shape and dtype, no graph history.
+
+    A concrete array (``numpy``) gives its shape; float arrays take the layer's compute
+    dtype, as Keras converts them on the way in.
+    """
+    from .tensor import KerasTensor
+
+    if isinstance(value, KerasTensor):
+        copy = KerasTensor(value.shape, value.dtype)
+        if value._keras_mask is not None:
+            copy._keras_mask = KerasTensor(value._keras_mask.shape, value._keras_mask.dtype)
+        return copy
+    dtype = str(value.dtype)
+    if dtype.startswith(("float", "bfloat")):
+        dtype = compute_dtype
+    return KerasTensor(tuple(int(d) for d in value.shape), dtype)
+
+
+def is_array(value) -> bool:
+    """A concrete tensor (numpy array and the like): something with a shape and a dtype."""
+    from .tensor import KerasTensor
+
+    return not isinstance(value, KerasTensor) and hasattr(value, "shape") and hasattr(value, "dtype") \
+        and not isinstance(value, type)
+
+
+def map_structure(fn, structure):
+    """Apply ``fn`` to every leaf of nested lists/tuples/dicts."""
+    if isinstance(structure, dict):
+        return {k: map_structure(fn, v) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
+        return type(structure)(map_structure(fn, v) for v in structure)
+    return fn(structure)
+
+
+def run_call(layer, args, kwargs):
+    """Run ``layer.call`` on fresh symbolic tensors for its output spec (Keras'
+    ``compute_output_spec``): layers and operations used inside record no node.
+
+    Returns the outputs as fresh symbolic tensors (a constant result gives its shape).
+    """
+    import inspect
+
+    from ..errors import NncalcError
+    from .tensor import KerasTensor
+
+    def convert(x):
+        return symbolic_copy(x, layer.compute_dtype) if isinstance(x, KerasTensor) or is_array(x) else x
+
+    args = map_structure(convert, tuple(args))
+    kwargs = map_structure(convert, dict(kwargs))
+    try:
+        parameters = inspect.signature(layer.call).parameters
+    except (TypeError, ValueError):
+        parameters = {}
+    tensors = [x for x in _leaves([args, kwargs]) if isinstance(x, KerasTensor)]
+    if "mask" in parameters and kwargs.get("mask") is None and len(tensors) == 1 and args:
+        first = args[0]
+        if isinstance(first, KerasTensor) and first._keras_mask is not None:
+            kwargs["mask"] = first._keras_mask
+    with tracing_call():
+        try:
+            outputs = layer.call(*args, **kwargs)
+        except NncalcError:
+            raise
+        except Exception as error:  # the user's own code failed: say where
+            raise trace_error(layer, error) from error
+
+    def to_output(x):
+        if isinstance(x, KerasTensor) or (hasattr(x, "shape") and hasattr(x, "dtype")):
+            return KerasTensor(tuple(x.shape), str(x.dtype))
+        return x
+
+    return map_structure(to_output, outputs)
+
+
+def _leaves(structure) -> list:
+    if isinstance(structure, dict):
+        return [x for v in structure.values() for x in _leaves(v)]
+    if isinstance(structure, (list, tuple)):
+        return [x for v in structure for x in _leaves(v)]
+    return [structure]
+
+
+# ---------------------------------------------------------------- attribute tracking
+class TrackedList(list):
+    """A list attribute of a user layer: layers appended later are tracked too (Keras' rule)."""
+
+    def __init__(self, values, owner):
+        super().__init__(values)
+        self._owner = owner
+        for value in values:
+            owner._track(value)
+
+    def append(self, value):
+        self._owner._track(value)
+        super().append(value)
+
+    def extend(self, values):
+        values = list(values)
+        for value in values:
+            self._owner._track(value)
+        super().extend(values)
+
+    def insert(self, index, value):
+        self._owner._track(value)
+        super().insert(index, value)
+
+    def __setitem__(self, index, value):
+        for item in (value if isinstance(index, slice) else [value]):
+            self._owner._track(item)
+        super().__setitem__(index, value)
+
+    def __iadd__(self, values):
+        self.extend(values)
+        return self
+
+
+class TrackedDict(dict):
+    """A dict attribute of a user layer: layers stored in it later are tracked too."""
+
+    def __init__(self, values, owner):
+        super().__init__(values)
+        self._owner = owner
+        for value in values.values():
+            owner._track(value)
+
+    def __setitem__(self, key, value):
+        self._owner._track(value)
+        super().__setitem__(key, value)
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]

@@ -71,8 +71,10 @@ def deserialize_layer(data: dict, custom_objects: dict | None = None):
     custom_objects = custom_objects or {}
     if not isinstance(data, dict) or "class_name" not in data:
         raise ModelError(f"not a Keras layer config: {str(data)[:80]}")
+    if "config" not in data:  # Keras reads such an entry as a plain dict, not a layer, and fails
+        raise _malformed(f"the entry of a {data['class_name']!s:.40} layer has no 'config'", data)
     class_name = data["class_name"]
-    config = data.get("config") or {}
+    config = {} if data["config"] is None else data["config"]  # null is Keras' {} (the defaults)
     if not isinstance(class_name, str):
         raise _malformed("a layer's 'class_name' must be a string", class_name)
     if not isinstance(config, dict):
@@ -80,6 +82,13 @@ def deserialize_layer(data: dict, custom_objects: dict | None = None):
     if not isinstance(data.get("module"), (str, type(None))):
         raise _malformed(f"the 'module' of a {class_name} layer must be a string", data.get("module"))
     cls = _layer_class(class_name, custom_objects, data.get("module"))
+    registered = data.get("registered_name")
+    if (registered and registered != class_name and class_name not in custom_objects
+            and not (isinstance(registered, str) and ">" in registered)):
+        # Keras' _assert_no_registered_name_for_builtin: built-ins carry no registered name
+        raise ModelError(f"`registered_name={registered!r:.40}` was provided in the config, but "
+                         f"'{class_name}' resolved to a Keras built-in and does not use registered "
+                         "names. Remove the `registered_name` field from the config")
     if cls is Sequential:
         return sequential_from_config(config, custom_objects)
     if cls is Functional:
@@ -135,7 +144,7 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
     order = []
     for layer_data in config["layers"]:
         layer = deserialize_layer(layer_data, custom_objects)
-        name = layer_data.get("name") or layer_data.get("config", {}).get("name")
+        name = layer_data.get("name") or (layer_data.get("config") or {}).get("name")
         if not isinstance(name, str):
             raise _malformed("a layer's 'name' must be a string", name)
         created[name] = layer
@@ -173,7 +182,10 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
         if isinstance(value, dict) and value.get("class_name") in CONSTANTS:
             from .revived import Constant
 
-            return Constant((value.get("config") or {}).get("value"))
+            constant = value.get("config") or {}
+            if not isinstance(constant, dict):
+                raise _malformed("a constant's 'config' must be an object", constant)
+            return Constant(constant.get("value"))
         if isinstance(value, dict):
             return {k: revive(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -250,6 +262,8 @@ def compile_from_config(model, compile_config) -> None:
     """Keras compiles a loaded model from its ``compile_config`` and builds its optimizer."""
     if not compile_config or not hasattr(model, "compile"):
         return
+    if not isinstance(compile_config, dict):  # Keras: compile(**compile_config) fails
+        raise _malformed("a model's 'compile_config' must be an object", compile_config)
     model.compile(optimizer=optimizer_from_config(compile_config.get("optimizer", "rmsprop")),
                   loss=compile_config.get("loss"))
     if model.built:

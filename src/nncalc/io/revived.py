@@ -3,10 +3,8 @@
 * **Operations** (``"module": "keras.src.ops.numpy"`` / ``".nn"`` / ``".math"``): a
   functional model built with ``x + 3.0`` or ``keras.ops.multiply(x, y)`` records the
   operation as a node of its graph, and Keras' summary shows it as a row (``add (Add)``,
-  no weights). Element-wise operations are modelled: unary ones keep the shape, binary
-  ones broadcast their operands as ``keras.src.ops.operation_utils.broadcast_shapes``
-  does (batch axis included; a Python number is a scalar, a serialized constant tensor
-  has its own shape).
+  no weights). The classes are those of :mod:`nncalc.ops` (the same a script's
+  ``keras.ops`` calls create), found by their Keras class name.
 * **Layers of ``keras.applications``** that are not in ``keras.layers``: ConvNeXt's
   ``LayerScale`` and ``StochasticDepth``, Inception-ResNet-v2's ``CustomScaleLayer``.
 
@@ -19,59 +17,11 @@ from __future__ import annotations
 from ..core import cost
 from ..core.explain import OUTPUT_SHAPE, Step, Text, identity_shape_steps, num, shape_text
 from ..core.layer import Layer
-from ..core.tensor import KerasTensor, is_shape
+from ..core.tensor import is_shape
+from ..ops.base import Constant, Operation, operand_shape  # noqa: F401  (re-exported: io.config, core.masking)
+from ..ops.shapes import broadcast_shapes
 
 _LAYER_KEYWORDS = ("name", "trainable", "dtype")
-
-
-class Constant:
-    """A constant tensor of a config (``{"class_name": "__tensor__", "config": {"value": ...}}``)."""
-
-    def __init__(self, value, dtype=None):
-        shape, level = [], value
-        while isinstance(level, list):
-            shape.append(len(level))
-            level = level[0] if level else None
-        self.const_shape = tuple(shape)
-        self.const_dtype = dtype
-
-    def __repr__(self) -> str:
-        return f"<constant shape={self.const_shape}>"
-
-
-def operand_shape(value) -> tuple:
-    """Shape of one operand: a tensor's shape, a constant's, or () for a number."""
-    if is_shape(value):
-        return tuple(value)
-    if isinstance(value, Constant):
-        return value.const_shape
-    if isinstance(value, (list, tuple)):  # a nested Python list of numbers
-        return Constant(list(value)).const_shape
-    return ()
-
-
-def broadcast_shapes(shape1, shape2) -> tuple:
-    """``keras.src.ops.operation_utils.broadcast_shapes``, rule for rule."""
-    shape1, shape2 = list(shape1), list(shape2)
-    origin1, origin2 = shape1, shape2
-    if len(shape1) > len(shape2):
-        shape2 = [1] * (len(shape1) - len(shape2)) + shape2
-    if len(shape1) < len(shape2):
-        shape1 = [1] * (len(shape2) - len(shape1)) + shape1
-    out = list(shape1)
-    for i, (a, b) in enumerate(zip(shape1, shape2)):
-        if a == 1:
-            out[i] = b
-        elif a is None:
-            out[i] = None if b == 1 else b
-        elif b == 1 or b is None or b == a:
-            out[i] = a
-        else:
-            raise ValueError(
-                f"Cannot broadcast shape, the failure dim has value {a}, which cannot be "
-                f"broadcasted to {b}. Input shapes are: {origin1} and {origin2}."
-            )
-    return tuple(out)
 
 
 def _broadcast_steps(shapes, out, operation: Text) -> list[Step]:
@@ -88,83 +38,21 @@ def _broadcast_steps(shapes, out, operation: Text) -> list[Step]:
 
 
 # ---------------------------------------------------------------------- keras.ops operations
-class Operation(Layer):
-    """A ``keras.ops`` operation in a functional graph: no weights, always built."""
-
-    operation = Text("computed element by element", "逐元素计算")
-    is_operation = True  # not in Functional.layers (as in Keras), yet a row of the summary
-
-    def __init__(self, **config):
-        super().__init__(**{k: v for k, v in config.items() if k in ("name",)})
-        self.built = True
-
-    def output_dtype(self, inputs) -> str:
-        return inputs.dtype if isinstance(inputs, KerasTensor) else "float32"
-
-    flops_per_element = 1
-
-    def cost_for_call(self, output_shape, *args, **kwargs):
-        """FLOPs = output elements × 1 (softmax and log-softmax: 3); no MACs."""
-        factors = [cost.elements(output_shape)]
-        if self.flops_per_element != 1:
-            factors.append(cost.Factor(self.flops_per_element, str(self.flops_per_element),
-                                       Text("per element", "每个元素")))
-        return cost.Cost([cost.flops(self.operation, *factors)])
+# Keras class names of element-wise ops that older files (or other backends) may use.
+_ALIASES = {"Abs": "Absolute", "Swish": "Silu", "HardSwish": "HardSilu"}
 
 
-class UnaryOperation(Operation):
-    """``f(x)`` element by element: the output has the input's shape."""
+def operation_class(class_name: str):
+    """The nncalc Operation class for a config's ``keras.src.ops.*`` class name, else None."""
+    global OPERATIONS
+    if OPERATIONS is None:
+        from ..ops import operation_classes
 
-    def compute_output_shape(self, input_shape):
-        return operand_shape(input_shape)
-
-    def explain_shape(self, input_shape):
-        return identity_shape_steps(operand_shape(input_shape))
-
-
-class BinaryOperation(Operation):
-    """``f(x1, x2)`` element by element, with broadcasting."""
-
-    def output_shape_for_call(self, x1, x2=None, *args, **kwargs):
-        return broadcast_shapes(operand_shape(x1), operand_shape(x2))
-
-    def compute_output_shape(self, input_shape):
-        if isinstance(input_shape, list) and len(input_shape) == 2:
-            return self.output_shape_for_call(*input_shape)
-        return operand_shape(input_shape)
-
-    def explain_for_call(self, x1, x2=None, *args, **kwargs):
-        shapes = [operand_shape(x1), operand_shape(x2)]
-        return _broadcast_steps(shapes, broadcast_shapes(*shapes), self.operation)
+        OPERATIONS = operation_classes()
+    return OPERATIONS.get(_ALIASES.get(class_name, class_name))
 
 
-def _operation_class(name: str, base, en: str, zh: str):
-    return type(name, (base,), {"operation": Text(en, zh), "__doc__": f"``keras.ops`` {name}: {en}."})
-
-
-_BINARY = {
-    "Add": ("added element by element", "逐元素相加"),
-    "Subtract": ("subtracted element by element", "逐元素相减"),
-    "Multiply": ("multiplied element by element", "逐元素相乘"),
-    "Divide": ("divided element by element", "逐元素相除"),
-    "TrueDivide": ("divided element by element", "逐元素相除"),
-    "FloorDivide": ("divided element by element (floor)", "逐元素整除"),
-    "Mod": ("remainder element by element", "逐元素取余"),
-    "Power": ("raised to a power element by element", "逐元素求幂"),
-    "Maximum": ("maximum element by element", "逐元素取最大值"),
-    "Minimum": ("minimum element by element", "逐元素取最小值"),
-}
-_UNARY = (
-    "Abs", "Absolute", "Negative", "Sqrt", "Square", "Exp", "Log", "Log1p", "Expm1", "Reciprocal",
-    "Sign", "Floor", "Ceil", "Sin", "Cos", "Tanh", "Rsqrt", "Erf",
-    "Relu", "Relu6", "Sigmoid", "HardSigmoid", "Silu", "Swish", "HardSilu", "HardSwish", "Gelu",
-    "Elu", "Selu", "Softplus", "Softsign", "LeakyRelu", "Softmax", "LogSoftmax", "Mish",
-)
-OPERATIONS = {name: _operation_class(name, BinaryOperation, *words) for name, words in _BINARY.items()}
-OPERATIONS.update({name: _operation_class(name, UnaryOperation, "applied element by element", "逐元素计算")
-                   for name in _UNARY})
-for _name in ("Softmax", "LogSoftmax"):
-    OPERATIONS[_name].flops_per_element = 3
+OPERATIONS = None
 
 
 # ---------------------------------------------------------------------- keras.applications layers
@@ -254,5 +142,5 @@ def revived_class(module, class_name: str):
     """The nncalc class for a config entry outside ``keras.layers``, else None."""
     module = module or ""
     if module.startswith("keras.src.ops.") or module == "keras.ops" or module.startswith("keras.ops."):
-        return OPERATIONS.get(class_name)
+        return operation_class(class_name)
     return APPLICATION_LAYERS.get(module, {}).get(class_name)

@@ -14,7 +14,7 @@ from ..core.model import Model
 from ..core.sequential import Sequential
 from ..layers.core import Input
 from . import (activations, backend, callbacks, constraints, initializers, layers, losses, metrics,
-               mixed_precision, models, optimizers, regularizers, saving, utils)
+               mixed_precision, models, ops, optimizers, regularizers, saving, utils)
 from ._unsupported import unsupported_attribute
 
 __version__ = "3.15.1"  # the Keras version whose behaviour nncalc reproduces
@@ -27,5 +27,5 @@ def __getattr__(name: str):
 __all__ = [
     "Functional", "Input", "InputSpec", "Layer", "Model", "Sequential", "activations", "backend",
     "callbacks", "constraints", "initializers", "layers", "losses", "metrics", "mixed_precision",
-    "models", "optimizers", "regularizers", "saving", "utils",
+    "models", "ops", "optimizers", "regularizers", "saving", "utils",
 ]

@@ -1,0 +1,68 @@
+"""FLOPs and MACs of operations follow nncalc's convention (see ``nncalc.core.cost``):
+products count multiply-accumulates, element-wise ops one FLOP per output element
+(softmax three), reductions one per input element, layout ops nothing. The figures are
+derived here from the shapes nncalc infers, never typed in."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import nncalc.keras as nk
+from nncalc.analysis import AnalysisOptions
+from nncalc.summary import summarize_model
+
+
+def row_costs(outputs, inputs):
+    model = nk.Model(inputs, outputs)
+    rows = summarize_model(model, analysis=AnalysisOptions(flops=True)).rows
+    return {row.name: row.cost for row in rows}
+
+
+def per_sample(shape) -> int:
+    return math.prod(shape[1:])
+
+
+@pytest.mark.parametrize("shapes", [((None, 6, 4), (None, 4, 5)), ((None, 3, 6, 4), (None, 1, 4, 2))])
+def test_matmul_and_einsum_macs(shapes):
+    a, b = nk.Input(batch_shape=shapes[0]), nk.Input(batch_shape=shapes[1])
+    product = nk.ops.matmul(a, b)
+    subscripts = "bij,bjk->bik" if len(shapes[0]) == 3 else "bhij,bhjk->bhik"
+    contracted = nk.ops.einsum(subscripts, a, b)
+    costs = row_costs([product, contracted], [a, b])
+    k = shapes[0][-1]
+    assert contracted.shape == product.shape
+    assert costs["matmul"].macs == costs["einsum"].macs == per_sample(product.shape) * k
+    assert costs["matmul"].flops == 2 * per_sample(product.shape) * k
+
+
+def test_elementwise_reduction_and_layout():
+    x = nk.Input((6, 4))
+    outs = [x + 1, nk.ops.softmax(x), nk.ops.mean(x, axis=1), nk.ops.reshape(x, (-1, 24)), x[:, 0],
+            nk.ops.transpose(x), nk.ops.einsum("...ij->...ji", x)]
+    costs = row_costs(outs, x)
+    assert costs["add"].flops == per_sample(x.shape)
+    assert costs["softmax"].flops == 3 * per_sample(x.shape)
+    assert costs["mean"].flops == per_sample(x.shape)  # one per input element
+    for name in ("reshape", "get_item", "transpose"):
+        assert costs[name].flops == 0 and costs[name].macs == 0
+    assert costs["einsum"].flops is None and "einsum" in costs["einsum"].why_unknown().en  # said, not 0
+
+
+def test_unknown_dimension_gives_unknown_cost():
+    x = nk.Input((None, 4))
+    costs = row_costs([nk.ops.matmul(x, nk.ops.ones((4, 3))), x * 2], x)
+    assert costs["matmul"].flops is None and costs["multiply"].flops is None
+
+
+def test_ops_in_a_traced_call_consume_no_names():
+    """Inside a traced ``call()`` Keras runs ops on backend tensors: no Operation, no automatic name."""
+    from nncalc.core import tracing
+
+    x = nk.Input((4,))
+    with tracing.tracing_call():
+        nk.ops.add(x, 1)
+        x * 2
+    assert nk.ops.add(x, 1)._keras_history.operation.name == "add"
+    assert (x * 2)._keras_history.operation.name == "multiply"
