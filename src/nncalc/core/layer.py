@@ -26,7 +26,7 @@ from .explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Explanation, Step, Text, n
 from .naming import auto_name, to_snake_case
 from . import masking, tracing
 from .node import Node
-from .tensor import KerasTensor, flatten, is_shape, standardize_shape
+from .tensor import KerasTensor, TensorOperators, flatten, is_shape, standardize_shape
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -64,6 +64,16 @@ class Weight:
 
     def numpy(self):
         raise Unsupported(f"weight '{self.path}' has no values: nncalc never allocates weights")
+
+    # Arithmetic as on a Keras variable (``self.scale * x``, ``x @ self.kernel``,
+    # ``self.kernel[:, :3]``): with a symbolic tensor it is an operation of the graph,
+    # between weights and numbers a constant of the result's shape (values never computed).
+    # Comparisons are left out: nncalc code compares weights by identity.
+    for _name in ("add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "pow"):
+        locals()[f"__{_name}__"] = getattr(TensorOperators, f"__{_name}__")
+        locals()[f"__r{_name}__"] = getattr(TensorOperators, f"__r{_name}__")
+    __neg__, __abs__, __getitem__ = TensorOperators.__neg__, TensorOperators.__abs__, TensorOperators.__getitem__
+    del _name
 
     def __repr__(self) -> str:
         return f"<Weight path={self.path}, shape={self.shape}, dtype={self.dtype}>"

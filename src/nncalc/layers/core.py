@@ -784,8 +784,42 @@ class Lambda(Layer):
         return [Step("shape", OUTPUT_SHAPE, f"{formula} = {text}", out, rule)]
 
 
+class Wrapper(Layer):
+    """Keras' abstract base of wrappers: it holds ``layer``, whose weights are its weights.
+
+    Keras' own wrappers (``TimeDistributed``, ``Bidirectional``) are in recurrent.py; users
+    subclass ``Wrapper`` and write ``call()`` (traced like any custom layer's). Building
+    builds the wrapped layer with the wrapper's input shape, if it is not built yet. The
+    base class itself has no ``call()``: called, it fails as Keras' does.
+    """
+
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, Layer):
+            raise ValueError(
+                f"Layer {layer} supplied to Wrapper isn't a supported layer type. Please ensure "
+                "wrapped layer is a valid Keras layer."
+            )
+        super().__init__(**kwargs)
+        self.layer = layer
+        if not any(layer is known for known in self._layers):
+            self._layers.append(layer)
+
+    def build(self, input_shape=None):
+        if not self.layer.built:
+            self.layer.build(input_shape)
+            self.layer.built = True
+        self.built = True
+
+    def compute_cost(self, input_shape, output_shape):
+        """Not counted, and said so: a wrapper computes what its subclass's ``call()`` does,
+        which nncalc traces for shapes only."""
+        return cost.Cost(unknown=Text(
+            f"{type(self).__name__} computes what its call() does; nncalc traces it for shapes only",
+            f"{type(self).__name__} 的计算由其 call() 决定；nncalc 只为形状追踪它"))
+
+
 EXPORTS = {
     "Dense": Dense, "EinsumDense": EinsumDense, "Embedding": Embedding, "Identity": Identity,
     "Input": Input, "InputLayer": InputLayer, "Lambda": Lambda, "Masking": Masking,
-    "ReversibleEmbedding": ReversibleEmbedding,
+    "ReversibleEmbedding": ReversibleEmbedding, "Wrapper": Wrapper,
 }
