@@ -25,6 +25,8 @@ import tempfile
 
 import pytest
 
+from tests.io import make_applications
+
 from nncalc.analysis import AnalysisOptions
 from nncalc.summary import summarize_model
 
@@ -79,18 +81,8 @@ def selected_apps() -> list[str]:
     return DEFAULT_APPS
 
 
-# Every keras.applications constructor (Keras 3.15), by name.
-APP_NAMES = [
-    "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtSmall", "ConvNeXtTiny", "ConvNeXtXLarge",
-    "DenseNet121", "DenseNet169", "DenseNet201",
-    "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3", "EfficientNetB4",
-    "EfficientNetB5", "EfficientNetB6", "EfficientNetB7",
-    "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3",
-    "EfficientNetV2L", "EfficientNetV2M", "EfficientNetV2S",
-    "InceptionResNetV2", "InceptionV3", "MobileNet", "MobileNetV2", "MobileNetV3Large",
-    "MobileNetV3Small", "NASNetLarge", "NASNetMobile", "ResNet101", "ResNet101V2", "ResNet152",
-    "ResNet152V2", "ResNet50", "ResNet50V2", "VGG16", "VGG19", "Xception",
-]
+# Every keras.applications constructor (Keras 3.15), by name: the list tests/io checks.
+APP_NAMES = make_applications.CONSTRUCTORS
 
 # Run in a fresh interpreter with real Keras: profile the cases and applications named on
 # stdin, print one JSON line each; applications also leave their to_json() in OUT_DIR.

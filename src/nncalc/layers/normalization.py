@@ -20,6 +20,7 @@ from ..core import tf_flops
 from ..core.cost import Factor, factor
 from ..core.explain import OUTPUT_SHAPE, SAME_SHAPE, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer, _user_stacklevel
+from .core import Wrapper
 from ..errors import Unsupported
 
 
@@ -524,7 +525,7 @@ class UnitNormalization(_SameShapeNorm):
 
 
 # ---------------------------------------------------------------------- SpectralNormalization
-class SpectralNormalization(Layer):
+class SpectralNormalization(Wrapper):
     """Wraps a layer that has a ``kernel`` (or ``embeddings``) and divides it by its spectral norm.
 
     Weights, in Keras' order: the wrapped layer's kernel, ``vector_u`` (1, last kernel axis),
@@ -534,14 +535,7 @@ class SpectralNormalization(Layer):
     weight_names_zh = {**_NAMES_ZH, "kernel": "权重", "bias": "偏置", "embeddings": "嵌入矩阵"}
 
     def __init__(self, layer, power_iterations=1, **kwargs):
-        if not isinstance(layer, Layer):
-            raise ValueError(
-                f"Layer {layer} supplied to Wrapper isn't a supported layer type. Please ensure "
-                "wrapped layer is a valid Keras layer."
-            )
-        super().__init__(**kwargs)
-        self.layer = layer
-        self._layers.append(layer)
+        super().__init__(layer, **kwargs)  # Wrapper: checks and keeps the wrapped layer
         if power_iterations <= 0:
             raise ValueError(
                 "`power_iterations` should be greater than zero. Received: "

@@ -43,16 +43,8 @@ def readable_memory_size(size: float, smallest_unit: str = "B") -> str:
 
 
 def format_shape_markup(shape) -> str:
-    """``(None, 784)`` (or ``[(None, 3), (None, 4)]`` for several outputs) with colours."""
-    if shape is None:
-        return "?"
-
-    def one(s):
-        return "(" + ", ".join(highlight_number(d) for d in s) + ")"
-
-    if isinstance(shape, tuple):
-        return one(shape)
-    return str([one(s) for s in shape]).replace("'", "")
+    """:func:`format_shape` with Keras' colours on the numbers."""
+    return format_shape(shape, highlight_number)
 
 
 def terminal_columns() -> int:
@@ -149,13 +141,16 @@ def _plain_fields(row, sequential_like: bool, show_trainable: bool) -> list[str]
     return fields
 
 
-def format_shape(shape) -> str:
-    """:func:`format_shape_markup` without the colours: ``(None, 784)``."""
+def format_shape(shape, number=str) -> str:
+    """``(None, 784)`` (or ``[(None, 3), (None, 4)]`` for several outputs); ``?`` if unknown.
+
+    ``number`` writes each dimension (``str``; :func:`format_shape_markup` colours them).
+    """
     if shape is None:
         return "?"
 
     def one(s):
-        return "(" + ", ".join(str(d) for d in s) + ")"
+        return "(" + ", ".join(number(d) for d in s) + ")"
 
     if isinstance(shape, tuple):
         return one(shape)
