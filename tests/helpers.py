@@ -109,7 +109,26 @@ def assert_same_summary(real_keras, build, **summary_kwargs):
 def _all_layers(model):
     for layer in getattr(model, "layers", []):
         yield layer
-        yield from _all_layers(layer)
+        yield from contained_layers(layer)
+
+
+def contained_layers(layer):
+    """The layers a layer holds, recursively: a model's or Pipeline's layers, an RNN's cell,
+    StackedRNNCells' cells, a wrapper's layer (TimeDistributed, Bidirectional's two directions)."""
+    inner = list(getattr(layer, "layers", None) or [])
+    for attribute in ("cell", "layer", "forward_layer", "backward_layer"):
+        value = getattr(layer, attribute, None)
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            inner.append(value)
+    inner.extend(getattr(layer, "cells", None) or [])
+    for child in inner:
+        yield child
+        yield from contained_layers(child)
+
+
+def class_names(layer) -> set:
+    """The class of ``layer`` and of every layer it contains (for :func:`record_coverage`)."""
+    return {type(layer).__name__} | {type(child).__name__ for child in contained_layers(layer)}
 
 
 def assert_explained(model) -> None:

@@ -112,6 +112,19 @@ def test_layers_command_lists_aliases():
     assert "Dense" in result.stdout.splitlines()
 
 
+@pytest.mark.parametrize("command", [["layers"], ["summary", "examples/seed_cnn.py", "--explain"]])
+def test_a_reader_that_stops_early_gets_no_traceback(command):
+    """``nncalc layers | head -1``: the pipe closes after one line; nncalc ends quietly, exit 0."""
+    reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    result = subprocess.run([sys.executable, "-m", "nncalc", *command], stdout=reader.stdin,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src")})
+    reader.stdin.close()
+    reader.wait()
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
+    assert result.returncode == 0
+
+
 @pytest.mark.parametrize("argv", [[], ["summary"], ["summary", "x.py", "--format", "yaml"]])
 def test_usage_errors_exit_2(argv):
     assert run_nncalc(*argv).returncode == 2

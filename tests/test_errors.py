@@ -67,11 +67,60 @@ def _compile_config_list(data):
     data["compile_config"] = ["adam"]
 
 
+def _tensor_of_dense(data):  # the serialized tensor the Dense layer of the "merge" seed is called on
+    return layers_of(data)[2]["inbound_nodes"][0]["args"][0]["config"]
+
+
+def _negative_recorded_shape(data):
+    _tensor_of_dense(data)["shape"] = [None, -1]
+
+
+def _list_as_recorded_dtype(data):
+    _tensor_of_dense(data)["dtype"] = [0]
+
+
+def _number_as_dtype_policy_class(data):
+    layers_of(data)[2]["config"]["dtype"]["class_name"] = 5
+
+
+def _dtype_policy_name_not_a_dtype(data):
+    layers_of(data)[2]["config"]["dtype"]["config"]["name"] = "abc"
+
+
+def _layer_entry_without_name(data):
+    del layers_of(data)[2]["name"]
+
+
+def _functional_without_name(data):
+    del data["config"]["name"]
+
+
+def _node_without_kwargs(data):
+    del layers_of(data)[2]["inbound_nodes"][0]["kwargs"]
+
+
+def _empty_inbound_node(data):
+    layers_of(data)[2]["inbound_nodes"].append({})
+
+
+def _list_as_initializer_class(data):  # Keras: "unhashable type: 'list'" (its registry lookup)
+    layers_of(data)[2]["config"]["kernel_initializer"]["class_name"] = [-1, 2]
+
+
+def _layer_entry_twice(data):  # Keras replays the calls of the second 'dense' only: the first's never
+    layers_of(data).insert(2, json.loads(json.dumps(layers_of(data)[2])))
+
+
 def _many_layers(count: int):
+    """A Sequential config of an input and ``count`` ReLU layers (written as text: fast)."""
     def write(path: Path) -> None:
-        layers = [{"class_name": "InputLayer", "config": {"batch_shape": [None, 4], "name": "in"}}]
-        layers += [{"class_name": "ReLU", "config": {"name": f"relu_{i}"}} for i in range(count)]
-        path.write_text(json.dumps({"class_name": "Sequential", "config": {"name": "tall", "layers": layers}}))
+        relu = '{"class_name": "ReLU", "config": {"name": "relu_%d"}}'
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write('{"class_name": "Sequential", "config": {"name": "tall", "layers": ['
+                         '{"class_name": "InputLayer", "config": {"batch_shape": [null, 4], "name": "in"}}')
+            for start in range(0, count, 10_000):
+                handle.write("".join(", " + relu % i for i in range(start, min(count, start + 10_000))))
+            handle.write("]}}")
     return write
 
 
@@ -231,6 +280,46 @@ CASES = {
     "compile_config_not_an_object": (config(_compile_config_list, seed="cnn"), [],
                                      ["model.json: malformed model config: a model's 'compile_config' must be an object"],
                                      ["model.json: 模型配置格式错误"], "json"),
+    "recorded_shape_negative": (config(_negative_recorded_shape), [],
+                                ["model.json: malformed model config: the recorded shape of a tensor in an inbound "
+                                 "node of layer 'dense': Cannot convert '(None, -1)' to a shape. Negative dimensions "
+                                 "are not allowed."],
+                                ["model.json: 模型配置格式错误：the recorded shape of a tensor"], "json"),
+    "recorded_dtype_unhashable": (config(_list_as_recorded_dtype), [],
+                                  ["model.json: malformed model config: the recorded dtype of a tensor in an "
+                                   "inbound node of layer 'dense': unhashable type: 'list'"],
+                                  ["model.json: 模型配置格式错误：the recorded dtype"], "json"),
+    "dtype_policy_class_a_number": (config(_number_as_dtype_policy_class), [],
+                                    ["model.json: layer 'dense' (Dense): its 'dtype' is not a dtype policy Keras can "
+                                     "read: its class_name 5 names no dtype policy class",
+                                     "'int' object has no attribute 'quantization_mode'"],
+                                    ["model.json: 层 'dense' (Dense)：其 'dtype' 不是 Keras 能读取的 dtype 策略"], "json"),
+    "dtype_policy_name_not_a_dtype": (config(_dtype_policy_name_not_a_dtype), [],
+                                      ["model.json: layer 'dense' (Dense): its 'dtype' is not a dtype policy Keras "
+                                       "can read: Cannot convert 'abc' to a mixed precision DTypePolicy"],
+                                      ["model.json: 层 'dense' (Dense)：其 'dtype' 不是 Keras 能读取的 dtype 策略"],
+                                      "json"),
+    "layer_entry_without_name": (config(_layer_entry_without_name), [],
+                                 ["model.json: malformed model config: the entry of a Dense layer in a functional "
+                                  "model has no 'name'"], ["model.json: 模型配置格式错误"], "json"),
+    "functional_config_without_name": (config(_functional_without_name), [],
+                                       ["model.json: a functional model config needs 'name'"],
+                                       ["model.json: 函数式模型配置缺少 'name'"], "json"),
+    "inbound_node_without_kwargs": (config(_node_without_kwargs), [],
+                                    ["model.json: malformed model config: an inbound node of layer 'dense' has no "
+                                     "'kwargs'"], ["model.json: 模型配置格式错误"], "json"),
+    "empty_inbound_node": (config(_empty_inbound_node), [],
+                           ["model.json: malformed model config: an inbound node of layer 'dense' is empty"],
+                           ["model.json: 模型配置格式错误"], "json"),
+    "initializer_class_name_a_list": (config(_list_as_initializer_class), [],
+                                      ["model.json: layer 'dense' (Dense): its 'kernel_initializer' cannot be read: "
+                                       "unhashable type: 'list'"],
+                                      ["model.json: 层 'dense' (Dense)：其 'kernel_initializer' 无法读取：unhashable type"],
+                                      "json"),
+    "layer_entry_twice": (config(_layer_entry_twice), [],
+                          ["model.json: Invalid Functional model configuration: the graph has loops or disconnected "
+                           "nodes (unresolved layers: dense)"], ["model.json: 函数式模型配置无效：图中有环或断开的节点"],
+                          "json"),
     "h5_not_hdf5": (("model.h5", b"this is not HDF5\n" * 20), [], ["model.h5: not an HDF5 file"],
                     ["model.h5: 不是 HDF5 文件"], "file"),
     "h5_without_model_config": (("model.h5", _h5_without_config), [], ["model.h5: no model_config in this HDF5 file"],
@@ -410,3 +499,158 @@ def test_a_bug_in_nncalc_says_so(tmp_path, monkeypatch, lang, debug):
         assert any("in read_config" in line for line in lines)
     else:
         assert len(lines) == 1
+
+
+def _dense_policy(data):
+    return layers_of(data)[2]["config"]["dtype"]
+
+
+# Serialized dtype policies that real Keras reads (its Operation.from_config): nncalc reads them too.
+READABLE_POLICIES = {
+    "no_config": lambda data: _dense_policy(data).pop("config"),
+    "null_config": lambda data: _dense_policy(data).__setitem__("config", None),
+    "no_name": lambda data: _dense_policy(data)["config"].pop("name"),
+    "float_dtype_policy": lambda data: _dense_policy(data).__setitem__("class_name", "FloatDTypePolicy"),
+    "mixed_float16": lambda data: _dense_policy(data)["config"].__setitem__("name", "mixed_float16"),
+    "no_module": lambda data: _dense_policy(data).pop("module"),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(READABLE_POLICIES))
+def test_dtype_policies_keras_reads_give_its_summary(real_keras, tmp_path, monkeypatch, variant):
+    """The checks of a layer's serialized ``dtype`` refuse nothing Keras reads: same summary text."""
+    from .fuzz.test_fuzz_configs import keras_summary, nncalc_summary
+
+    monkeypatch.setenv("COLUMNS", "100")
+    name, text = config(READABLE_POLICIES[variant])
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    theirs = keras_summary(real_keras, text)
+    assert theirs[0] == "ok", theirs
+    assert nncalc_summary(path) == theirs
+
+
+def test_tf_keras_mixed_precision_policy_is_read(real_keras, tmp_path, monkeypatch):
+    """A Keras 2 / tf.keras entry (no 'module') with tf.keras' mixed precision ``Policy``: Keras 3
+    cannot read it ('str' object has no attribute 'quantization_mode'), nncalc reads it as the
+    ``DTypePolicy`` of the same name (the files users have): the summary Keras prints for that."""
+    from .fuzz.test_fuzz_configs import keras_summary, nncalc_summary
+
+    monkeypatch.setenv("COLUMNS", "100")
+    data = json.loads(json.dumps(seed_configs()["cnn"]))
+    conv = layers_of(data)[1]
+    conv["config"]["dtype"] = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "mixed_float16"},
+                               "registered_name": None}
+    reference = keras_summary(real_keras, json.dumps(data))
+    assert reference[0] == "ok", reference
+    for entry in layers_of(data):
+        entry.pop("module", None)
+    conv["config"]["dtype"] = {"class_name": "Policy", "config": {"name": "mixed_float16"}}
+    assert keras_summary(real_keras, json.dumps(data))[0] == "rejected"
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert nncalc_summary(path) == reference
+
+
+def _real_command(path, *args, timeout=60):
+    """``python -m nncalc summary path ARGS`` in a new process: (exit code, stderr, seconds)."""
+    import time
+
+    start = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "nncalc", "summary", str(path), *args],
+                            capture_output=True, text=True, timeout=timeout,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src")})
+    return result.returncode, result.stderr, time.monotonic() - start
+
+
+def _grace() -> float:
+    from nncalc.cli import _time_limit
+
+    return _time_limit.GRACE
+
+
+def test_timeout_holds_during_one_long_c_call(tmp_path):
+    """A single C call that never returns to Python (here ``sum`` over 10**13 numbers) keeps
+    every signal handler from running: the watchdog process prints the line and ends the
+    command GRACE + 1 s after the limit (killed: exit status -9)."""
+    path = tmp_path / "stuck.py"
+    path.write_text("x = 1\nx = sum(range(10**13))\n")
+    code, err, seconds = _real_command(path, "--timeout", "1")
+    assert err.splitlines() == [f"nncalc: error: {path}: stopped after 1 seconds (--timeout 1); allow more "
+                                "with a larger --timeout, or none with --timeout 0"], err
+    assert code == -9
+    assert seconds < 1 + _grace() + 1 + 5, seconds  # + 5 s: start-up on a loaded machine
+
+
+def test_a_million_layers_stop_in_time(tmp_path):
+    """A 60 MB config (1,000,000 layers): parsing it is one long C call; the line comes in time."""
+    path = tmp_path / "model.json"
+    _many_layers(1_000_000)(path)
+    code, err, seconds = _real_command(path, "--timeout", "1")
+    assert err.splitlines() == [f"nncalc: error: {path}: stopped after 1 seconds (--timeout 1); allow more "
+                                "with a larger --timeout, or none with --timeout 0"], err
+    assert code in (2, -9)  # stopped by the timer after parsing, or by the watchdog during it
+    assert seconds < 1 + _grace() + 1 + 5, seconds
+
+
+FINALIZER_SCRIPTS = {
+    "__del__": """\
+        class Slow:
+            def __del__(self):
+                total = 0
+                for i in range(20000):
+                    total += i
+
+        while True:
+            Slow()
+        """,
+    "gc_callback": """\
+        import gc
+
+        def busy(phase, info):
+            total = 0
+            for i in range(20000):
+                total += i
+
+        gc.callbacks.append(busy)
+        while True:
+            cycle = []
+            cycle.append(cycle)
+        """,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FINALIZER_SCRIPTS))
+def test_the_timeout_is_not_lost_in_a_finalizer(tmp_path, monkeypatch, kind):
+    """A timeout signal that lands in a ``__del__`` or a gc callback (where Python prints an
+    exception and drops it) is raised at the next line outside it: in time, nothing dropped."""
+    dropped = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: dropped.append(unraisable.exc_type))
+    path = tmp_path / "model.py"
+    path.write_text(textwrap.dedent(FINALIZER_SCRIPTS[kind]))
+    outcome = run_cli(["summary", path, "--timeout", "0.5"])
+    assert outcome.code == 2, outcome.err
+    assert outcome.err.strip().startswith(f"nncalc: error: {path}:"), outcome.err
+    assert "stopped after 0.5 seconds" in outcome.err
+    assert not dropped
+    assert outcome.seconds < 5, outcome.seconds
+
+
+@pytest.mark.parametrize("seed, where", [("merge", "model"), ("nested", "model"), ("cnn", "model"),
+                                         ("merge", "layer"), ("nested", "layer")])
+def test_a_registered_name_is_refused_where_keras_refuses_it(real_keras, tmp_path, monkeypatch, seed, where):
+    """Keras checks a built-in's ``registered_name`` only where it finds the class by its public
+    name (``keras.layers.Dense``, ``keras.Sequential``), not for a private module
+    (``keras.src.models.functional``): nncalc agrees, summary for summary."""
+    from .fuzz.test_fuzz_configs import keras_summary, nncalc_summary
+
+    monkeypatch.setenv("COLUMNS", "100")
+    data = json.loads(json.dumps(seed_configs()[seed]))
+    (data if where == "model" else layers_of(data)[1])["registered_name"] = "x"
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    theirs, ours = keras_summary(real_keras, json.dumps(data)), nncalc_summary(path)
+    if theirs[0] == "ok":
+        assert ours == theirs
+    else:
+        assert ours[0] == "error" and "`registered_name='x'` was provided" in ours[1], (theirs, ours)

@@ -77,10 +77,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check the README is current")
     args = parser.parse_args()
+    section = table(run_layer_tests())  # minutes; the README is read afterwards (others may edit it meanwhile)
     text = README.read_text(encoding="utf-8")
     before, rest = text.split(START)
     _, after = rest.split(END)
-    new = before + START + "\n" + table(run_layer_tests()) + END + after
+    new = before + START + "\n" + section + END + after
     if args.check:
         if new != text:
             print("README coverage table is out of date: run python tools/coverage_table.py")

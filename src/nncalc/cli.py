@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 
 FORMATS = ("text", "json", "markdown", "csv", "html")
 # Kept here (not imported) so that argument parsing imports nothing heavy.
@@ -48,7 +47,10 @@ EXIT_INTERNAL_ERROR = 3
 DEFAULT_TIMEOUT = 60.0  # seconds; a script that loops forever is stopped (--timeout)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command=None) -> argparse.ArgumentParser:
+    """The command line; ``command`` (a subcommand's name): only that subcommand gets its
+    arguments (the others are listed, as always, but parse nothing), which saves most of
+    the work of a run (each ``add_argument`` costs argparse a help formatter)."""
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -60,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add_model_command(name: str, help_text: str):
         cmd = commands.add_parser(name, help=help_text, description=help_text)
+        if command is not None and command != name:
+            return cmd
         cmd.add_argument("file", help="a Keras script (.py) or model file (.keras, .h5, .json config)")
         cmd.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
         cmd.add_argument("--style", choices=("keras3", "keras2", "tf_keras"), default="keras3",
@@ -103,8 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("layers", help="list the Keras layers nncalc supports")
     serve = commands.add_parser("serve", help="start the web calculator (a page and a JSON API)",
                                 description="start the web calculator: a page and a JSON API")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    if command is None or command == "serve":
+        serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+        serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     return parser
 
 
@@ -190,6 +195,8 @@ def _is_user_error(error: BaseException) -> bool:
 
     if isinstance(error, (NncalcError, ValueError, TypeError, SystemExit, ScriptTimeout)):
         return True
+    import traceback  # error paths only: not imported by a run that succeeds
+
     frames = list(traceback.walk_tb(error.__traceback__))
     package_dir = os.path.dirname(os.path.abspath(__file__))
     for frame, _ in reversed(frames):  # the deepest frame that is not the standard library's
@@ -215,14 +222,20 @@ def main(argv=None) -> int:
     if "--" in argv:  # nncalc summary model.py --explain -- --epochs 3
         cut = argv.index("--")
         argv, script_args = argv[:cut], argv[cut + 1:]
-    parser = build_parser()
+    # The subcommand is the first word that is not an option (nncalc's own options take no value).
+    parser = build_parser(next((arg for arg in argv if not arg.startswith("-")), None))
     args = parser.parse_args(argv)
     args.script_args = script_args
     if args.command is None:
         parser.print_help()
         return EXIT_USER_ERROR
     if args.command == "layers":
-        return _list_layers()
+        try:
+            code = _list_layers()
+            sys.stdout.flush()
+            return code
+        except BrokenPipeError:
+            return _reader_gone()
     if args.command == "serve":
         from .serve.server import serve  # lazily: the server is not needed by other commands
 
@@ -235,25 +248,43 @@ def main(argv=None) -> int:
     from .script import ScriptError
 
     try:
-        from .summary import lazy_explanations
+        line = (lambda error: user_error_line(args.file, error, args.lang)) if own_process else None
+        stuck = (lambda error: _exit_now(line(error))) if own_process else None
+        # The limit (and its watchdog process) starts before the heavy imports: forked from a
+        # small process, the watchdog costs the run few copy-on-write page faults.
+        with _time_limit(args.timeout, stuck, line):
+            from .summary import lazy_explanations
 
-        # Plain text without --explain never reads an explanation: derive none.
-        stuck = (lambda error: _exit_now(user_error_line(args.file, error, args.lang))) if own_process else None
-        with _time_limit(args.timeout, stuck), lazy_explanations(args.format == "text" and not args.explain):
-            return _summarize_script(args)
+            # Plain text without --explain never reads an explanation: derive none.
+            with lazy_explanations(args.format == "text" and not args.explain):
+                code = _summarize_script(args)
+            sys.stdout.flush()  # here, where a reader that has gone (BrokenPipeError) is handled
+            return code
     except ScriptError as failure:
         error, where = failure.error, failure.where
     except BrokenPipeError:
-        return 0
+        return _reader_gone()
     except (Exception, _ScriptTimeout()) as failure:  # after the script ran, or a model file
         error, where = failure, args.file
     if args.debug:
+        import traceback
+
         traceback.print_exception(error)
     if _is_user_error(error):
         print(user_error_line(where, error, args.lang), file=sys.stderr)
         return EXIT_USER_ERROR
     print(internal_error_line(where, error, args.lang), file=sys.stderr)
     return EXIT_INTERNAL_ERROR
+
+
+def _reader_gone() -> int:
+    """``nncalc ... | head``: the reader has gone; nothing to say, and nothing left to flush
+    (stdout now goes nowhere, so Python's flush at exit cannot fail)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout has no file descriptor (in-process callers)
+        pass
+    return 0
 
 
 def _exit_now(line: str) -> None:
@@ -278,15 +309,25 @@ class _time_limit:
     next line run (so a script whose ``except BaseException: pass`` swallows the signal is
     stopped in its handler). ``on_stuck`` (the real command passes one) is called when the
     code still runs :data:`GRACE` seconds after the limit: it prints the error line and
-    ends the process, for scripts that swallow even that.
+    ends the process, for scripts that swallow even that. ``line`` (the real command passes
+    one: the error line of a timeout) starts a :mod:`~nncalc.watchdog` process that prints it
+    and ends the process a second after that, should a single C call (``json.loads`` of a
+    huge file) keep every signal handler from running.
+
+    A signal that arrives while a gc callback or a ``__del__`` runs is not raised there
+    (Python would print the exception and drop it, "Exception ignored in ..."): the timeout
+    is raised at the first line run outside it, or by the timer, which fires again 50 ms
+    later (up to 100 times, then it raises wherever the code is).
     """
 
     GRACE = 5  # seconds after the limit before ``on_stuck``
 
-    def __init__(self, seconds, on_stuck=None):
+    def __init__(self, seconds, on_stuck=None, line=None):
         self.seconds = seconds or 0
         self.on_stuck = on_stuck
+        self.line = line
         self.active = False
+        self.watchdog = None
 
     def __enter__(self):
         import signal
@@ -303,23 +344,38 @@ class _time_limit:
             def raise_timeout(frame, event, arg):
                 if frame.f_code.co_filename.startswith(package_dir):
                     return None  # nncalc's own frames (its error handling) run on
-                if event not in ("line", "call"):
+                if event not in ("line", "call") or _in_finalizer(frame):
                     return raise_timeout  # (an "exception" event: the timeout on its way up)
                 raise ScriptTimeout(self.seconds)
 
+            def arm(frame):  # raise the timeout again at the next line run (see raise_timeout)
+                sys.settrace(raise_timeout)
+                while frame is not None and frame is not outer:
+                    frame.f_trace, frame.f_trace_lines = raise_timeout, True
+                    frame = frame.f_back
+
+            deferred = [0]
+
             def expired(signum, frame):
+                if deferred[0] < 100 and _in_finalizer(frame):  # raised here, it would be dropped
+                    deferred[0] += 1
+                    arm(frame)  # raised at the first line run outside the finalizer,
+                    signal.setitimer(signal.ITIMER_REAL, 0.05, 1.0)  # or by this signal 50 ms on
+                    return
                 fired[0] += 1
                 if fired[0] > self.GRACE and self.on_stuck is not None:
                     self.on_stuck(ScriptTimeout(self.seconds))
                 if fired[0] > 1:  # the first timeout was swallowed: stop at the next line
-                    sys.settrace(raise_timeout)
-                    while frame is not None and frame is not outer:
-                        frame.f_trace, frame.f_trace_lines = raise_timeout, True
-                        frame = frame.f_back
+                    arm(frame)
                 raise ScriptTimeout(self.seconds)
 
             self.previous = signal.signal(signal.SIGALRM, expired)
             self.previous_trace = sys.gettrace()
+            if self.line is not None:
+                from . import watchdog
+
+                self.watchdog = watchdog.start(self.seconds + self.GRACE + 1,
+                                               self.line(ScriptTimeout(self.seconds)))
             signal.setitimer(signal.ITIMER_REAL, self.seconds, 1.0)
             self.active = True
         return self
@@ -331,4 +387,18 @@ class _time_limit:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
             sys.settrace(self.previous_trace)
+            if self.watchdog is not None:
+                self.watchdog.stop()
         return False
+
+
+def _in_finalizer(frame) -> bool:
+    """True inside a gc callback or a ``__del__`` method (where a raised exception is dropped)."""
+    import gc
+
+    callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code in callbacks:
+            return True
+        frame = frame.f_back
+    return False

@@ -14,7 +14,6 @@ import importlib.machinery
 import os
 import runpy
 import sys
-import traceback
 from dataclasses import dataclass
 from typing import Optional
 
@@ -133,6 +132,8 @@ def error_text(error: BaseException, lang: str = "en") -> str:
 
 def _script_line(tb, path: str) -> Optional[int]:
     """The line of the script (not of nncalc) where the error surfaced."""
+    import traceback  # error paths only
+
     line = None
     real = os.path.realpath(path)
     for frame, lineno in traceback.walk_tb(tb):

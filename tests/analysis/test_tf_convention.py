@@ -6,10 +6,12 @@ session (nothing is cached on disk). Every figure must be equal, in total and pe
 
 * the small cases of ``tf_profiler_cases.py``, each built once with real Keras and once with
   ``nncalc.keras``: by default a deterministic sample (the first case of every layer class,
-  the composite models and the cases of the MACs check below); ``NNCALC_TF_CASES=all`` runs
+  the composite models, every keras.ops case and the cases of the MACs check below);
+  ``NNCALC_TF_CASES=all`` runs
   all of them;
 * ``keras.applications`` models (``weights=None``), read by nncalc from their ``to_json()``:
-  ResNet50, MobileNetV2 and DenseNet121 by default; ``NNCALC_TF_APPS=all`` runs every one;
+  ResNet50, MobileNetV2, DenseNet121, MobileNetV3Small and ConvNeXtTiny by default;
+  ``NNCALC_TF_APPS=all`` runs every one, ``NNCALC_TF_APPS=VGG16,Xception`` those named;
 * nncalc's own MACs (default convention) of convolutions, dense and attention layers are
   half the profiler's matmul/convolution op counts where those ops are the plain products.
 """
@@ -56,7 +58,7 @@ PLAIN_PRODUCTS = {
     "dot_axes2_5x6_7x6": ["BatchMatMulV2"],
 }
 
-DEFAULT_APPS = ["ResNet50", "MobileNetV2", "DenseNet121"]
+DEFAULT_APPS = ["ResNet50", "MobileNetV2", "DenseNet121", "MobileNetV3Small", "ConvNeXtTiny"]
 RESNET50_TOTAL = 7_755_299_312
 
 
@@ -69,15 +71,19 @@ def selected_cases() -> list[dict]:
     for case in CASES:
         limit = 1
         seen = per_layer.get(case["layer"], 0)
-        if seen < limit or case["id"] in PLAIN_PRODUCTS or case["id"].startswith("composite_"):
+        if seen < limit or case["id"] in PLAIN_PRODUCTS or case["id"].startswith(("composite_", "ops_")):
             chosen.append(case)
         per_layer[case["layer"]] = seen + 1
     return chosen
 
 
 def selected_apps() -> list[str]:
-    if os.environ.get("NNCALC_TF_APPS", "").lower() == "all":
+    """``NNCALC_TF_APPS``: ``all``, or names separated by commas; default ``DEFAULT_APPS``."""
+    wanted = os.environ.get("NNCALC_TF_APPS", "")
+    if wanted.lower() == "all":
         return sorted(set(APP_NAMES) - {"ResNet50"}) + ["ResNet50"]
+    if wanted:
+        return [name.strip() for name in wanted.split(",") if name.strip()]
     return DEFAULT_APPS
 
 
@@ -107,6 +113,9 @@ for case_id in request["cases"]:
 for name in request["apps"]:
     try:
         model = getattr(keras.applications, name)(weights=None)
+        if None in model.input_shape[1:]:  # (MobileNetV3: any size) the profiler needs every dim
+            keras.backend.clear_session()
+            model = getattr(keras.applications, name)(weights=None, input_shape=(224, 224, 3))
         path = os.path.join(request["out_dir"], name + ".json")
         with open(path, "w") as handle:
             handle.write(model.to_json())

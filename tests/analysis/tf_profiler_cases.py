@@ -323,6 +323,85 @@ layer_case("conv2d_groups2_valid_10x10x4_k3_f4_nobias", "Conv2D", "layers.Conv2D
 layer_case("dwconv2d_s2_dil_decomp_12x12x2_k3", "DepthwiseConv2D", "layers.DepthwiseConv2D(3, strides=2, dilation_rate=2)", (12, 12, 2))
 layer_case("upsampling2d_bilinear_8x8x1", "UpSampling2D", "layers.UpSampling2D(3, interpolation='bilinear')", (8, 8, 1))
 
+# --- data_format='channels_first' (Keras transposes or runs NCHW ops on CPU) -----------------
+layer_case("cf_conv2d_cf", "Conv2D (conv2d_cf)", "layers.Conv2D(4, 3, data_format='channels_first')", (3, 8, 10))
+layer_case("cf_conv2d_cf_relu_s2", "Conv2D (conv2d_cf_relu_s2)", "layers.Conv2D(5, 3, strides=2, padding='same', activation='relu', data_format='channels_first')", (3, 9, 8))
+layer_case("cf_conv1d_cf", "Conv1D (conv1d_cf)", "layers.Conv1D(4, 3, data_format='channels_first')", (3, 8))
+layer_case("cf_conv3d_cf", "Conv3D (conv3d_cf)", "layers.Conv3D(4, 2, data_format='channels_first')", (3, 4, 5, 6))
+layer_case("cf_dw_cf", "DepthwiseConv2D (dw_cf)", "layers.DepthwiseConv2D(3, data_format='channels_first')", (3, 8, 8))
+layer_case("cf_sep_cf", "SeparableConv2D (sep_cf)", "layers.SeparableConv2D(4, 3, data_format='channels_first')", (3, 8, 8))
+layer_case("cf_convT_cf", "Conv2DTranspose (convT_cf)", "layers.Conv2DTranspose(4, 3, strides=2, data_format='channels_first')", (3, 5, 6))
+layer_case("cf_conv2d_cf_groups", "Conv2D (conv2d_cf_groups)", "layers.Conv2D(4, 3, groups=2, data_format='channels_first')", (4, 8, 8))
+layer_case("cf_conv2d_cf_nobias", "Conv2D (conv2d_cf_nobias)", "layers.Conv2D(4, 3, use_bias=False, data_format='channels_first')", (3, 8, 8))
+layer_case("cf_conv1d_cf_dil", "Conv1D (conv1d_cf_dil)", "layers.Conv1D(4, 3, dilation_rate=2, data_format='channels_first')", (3, 12))
+layer_case("cf_conv2d_cf_dil", "Conv2D (conv2d_cf_dil)", "layers.Conv2D(4, 3, dilation_rate=2, padding='same', data_format='channels_first')", (3, 9, 9))
+layer_case("cf_conv3d_cf_nobias", "Conv3D (conv3d_cf_nobias)", "layers.Conv3D(4, 2, use_bias=False, data_format='channels_first')", (3, 4, 5, 6))
+layer_case("cf_conv1dT_cf", "Conv1DTranspose (conv1dT_cf)", "layers.Conv1DTranspose(4, 3, strides=2, data_format='channels_first')", (3, 6))
+layer_case("cf_conv3dT_cf", "Conv3DTranspose (conv3dT_cf)", "layers.Conv3DTranspose(4, 2, data_format='channels_first')", (3, 3, 4, 5))
+layer_case("cf_dw1d_cf", "DepthwiseConv1D (dw1d_cf)", "layers.DepthwiseConv1D(3, data_format='channels_first')", (3, 9))
+layer_case("cf_dw_cf_dm2", "DepthwiseConv2D (dw_cf_dm2)", "layers.DepthwiseConv2D(3, depth_multiplier=2, strides=2, data_format='channels_first')", (3, 9, 9))
+layer_case("cf_sep1d_cf", "SeparableConv1D (sep1d_cf)", "layers.SeparableConv1D(4, 3, data_format='channels_first')", (3, 9))
+layer_case("cf_maxpool2d_cf", "MaxPooling2D (maxpool2d_cf)", "layers.MaxPooling2D(2, data_format='channels_first')", (3, 8, 8))
+layer_case("cf_avgpool2d_cf", "AveragePooling2D (avgpool2d_cf)", "layers.AveragePooling2D(2, data_format='channels_first')", (3, 8, 8))
+layer_case("cf_maxpool1d_cf", "MaxPooling1D (maxpool1d_cf)", "layers.MaxPooling1D(2, data_format='channels_first')", (3, 8))
+layer_case("cf_avgpool1d_cf", "AveragePooling1D (avgpool1d_cf)", "layers.AveragePooling1D(3, strides=2, data_format='channels_first')", (3, 9))
+layer_case("cf_maxpool3d_cf", "MaxPooling3D (maxpool3d_cf)", "layers.MaxPooling3D(2, data_format='channels_first')", (3, 4, 4, 4))
+layer_case("cf_gap2d_cf", "GlobalAveragePooling2D (gap2d_cf)", "layers.GlobalAveragePooling2D(data_format='channels_first')", (3, 8, 8))
+layer_case("cf_gmp1d_cf", "GlobalMaxPooling1D (gmp1d_cf)", "layers.GlobalMaxPooling1D(data_format='channels_first')", (3, 8))
+layer_case("cf_upsample_cf", "UpSampling2D (upsample_cf)", "layers.UpSampling2D(2, data_format='channels_first')", (3, 4, 4))
+layer_case("cf_zeropad_cf", "ZeroPadding2D (zeropad_cf)", "layers.ZeroPadding2D(1, data_format='channels_first')", (3, 4, 4))
+layer_case("cf_bn_ax1", "BatchNormalization (bn_ax1)", "layers.BatchNormalization(axis=1)", (3, 4, 4))
+
+# --- LoRA and TimeDistributed ----------------------------------------------------------
+layer_case("dense_lora", "Dense (dense_lora)", "layers.Dense(6, lora_rank=2)", (8,))
+layer_case("dense_lora_3d", "Dense (dense_lora_3d)", "layers.Dense(6, lora_rank=3, lora_alpha=6.0, activation='relu')", (5, 8))
+layer_case("dense_lora_nobias", "Dense (dense_lora_nobias)", "layers.Dense(4, lora_rank=1, use_bias=False)", (7,))
+layer_case("td_dense", "TimeDistributed (td_dense)", "layers.TimeDistributed(layers.Dense(4))", (5, 8))
+layer_case("td_conv", "TimeDistributed (td_conv)", "layers.TimeDistributed(layers.Conv2D(4, 3))", (3, 8, 8, 2))
+layer_case("td_bn", "TimeDistributed (td_bn)", "layers.TimeDistributed(layers.BatchNormalization())", (3, 6))
+layer_case("td_pool", "TimeDistributed (td_pool)", "layers.TimeDistributed(layers.MaxPooling2D(2))", (3, 8, 8, 2))
+layer_case("td_flatten", "TimeDistributed (td_flatten)", "layers.TimeDistributed(layers.Flatten())", (3, 4, 4, 2))
+layer_case("td_dense_relu", "TimeDistributed (td_dense_relu)", "layers.TimeDistributed(layers.Dense(4, activation='softmax'))", (5, 8))
+
+# --- keras.ops on functional tensors (rows such as `add (Add)`) -------------------------
+OPS_CASES = {  # id -> (layer key, expression on the input x of shape (None, 4, 6, 8) or SHAPE)
+    "add_scalar": ("ops.add", "x + 3.0"), "radd_broadcast": ("ops.add", "x[:, :1] + x"),
+    "add_bias_last": ("ops.add", "x + keras.ops.ones((8,))"),
+    "add_bias_axis1": ("ops.add", "keras.ops.add(keras.ops.reshape(x, (-1, 4, 48)), keras.ops.ones((4, 1)))"),
+    "subtract": ("ops.subtract", "1.0 - x"), "multiply": ("ops.multiply", "x * x"),
+    "divide": ("ops.divide", "x / (x + 1.0)"), "power": ("ops.power", "2.0 ** x"),
+    "maximum": ("ops.maximum", "keras.ops.maximum(x, 0.0)"), "minimum": ("ops.minimum", "keras.ops.minimum(x, 0.5)"),
+    "compare": ("ops.less", "keras.ops.cast(keras.ops.logical_and(x > 0, x <= 1), 'float32')"),
+    "equal": ("ops.equal", "keras.ops.cast(keras.ops.not_equal(x, 0.0), 'float32')"),
+    "floor_divide": ("ops.floor_divide", "x // 2.0"), "mod": ("ops.mod", "x % 2.0"),
+    "negative": ("ops.negative", "-x"), "square": ("ops.square", "keras.ops.square(x)"),
+    "rsqrt": ("ops.rsqrt", "keras.ops.rsqrt(x)"), "log": ("ops.log", "keras.ops.log(x)"),
+    "reciprocal": ("ops.reciprocal", "keras.ops.reciprocal(x)"),
+    "unregistered": ("ops.exp", "keras.ops.exp(keras.ops.sqrt(keras.ops.abs(keras.ops.tanh(x))))"),
+    "clip": ("ops.clip", "keras.ops.clip(x, 0.0, 1.0)"),
+    "mean": ("ops.mean", "keras.ops.mean(x, axis=(1, 2), keepdims=True)"),
+    "sum": ("ops.sum", "keras.ops.sum(x, axis=-1)"), "sum_all": ("ops.sum", "keras.ops.sum(x)"),
+    "max_prod": ("ops.max", "keras.ops.max(x, axis=1) + keras.ops.prod(x, axis=1)"),
+    "var": ("ops.var", "keras.ops.var(x, axis=-1)"), "std": ("ops.std", "keras.ops.std(x, axis=1)"),
+    "matmul_batched": ("ops.matmul", "keras.ops.matmul(x, keras.ops.transpose(x, (0, 1, 3, 2)))"),
+    "matmul_matrix": ("ops.matmul", "keras.ops.matmul(x, keras.ops.ones((8, 5)))"),
+    "layout": ("ops.reshape", "keras.ops.concatenate([keras.ops.reshape(x[:, 0], (-1, 48, 1)), "
+                              "keras.ops.expand_dims(keras.ops.squeeze(x[:, :1, 0], 1), -1)], axis=1)"),
+    "stack_split_tile": ("ops.stack", "keras.ops.stack(keras.ops.split(keras.ops.tile(x, (1, 2, 1, 1)), 2, "
+                                      "axis=-1), axis=1)"),
+    "softmax": ("ops.softmax", "keras.ops.softmax(x)"), "log_softmax": ("ops.log_softmax", "keras.ops.log_softmax(x)"),
+    "free_activations": ("ops.relu", "keras.ops.elu(keras.ops.sigmoid(keras.ops.relu6(keras.ops.relu(x))))"),
+    "silu": ("ops.silu", "keras.ops.silu(x)"), "hard_sigmoid": ("ops.hard_sigmoid", "keras.ops.hard_sigmoid(x)"),
+    "hard_silu": ("ops.hard_silu", "keras.ops.hard_silu(x)"), "log_sigmoid": ("ops.log_sigmoid", "keras.ops.log_sigmoid(x)"),
+    "gelu": ("ops.gelu", "keras.ops.gelu(x)"), "gelu_exact": ("ops.gelu", "keras.ops.gelu(x, approximate=False)"),
+    "cast_where": ("ops.where", "keras.ops.where(x > 0, keras.ops.cast(x, 'float16'), 0.0)"),
+}
+for _id, (_layer, _expr) in OPS_CASES.items():
+    source_case(f"ops_{_id}", _layer, f"""
+x = keras.Input(shape=(4, 6, 8))
+model = keras.Model(x, {_expr})
+""")
+
 # --- small composite models (per-layer rules must add up) ------------------------------
 source_case("composite_cnn", "Sequential", """
 model = keras.Sequential([

@@ -3,6 +3,7 @@
     python -m tests.fuzz.triage configs 2000     # surfaces: configs, layers, bytes
     NNCALC_FUZZ_SEED=1 python -m tests.fuzz.triage bytes 5000
     NNCALC_FUZZ_LOG=cases.tsv python -m tests.fuzz.triage bytes 100000   # kill ends it early
+    NNCALC_FUZZ_STRICT=1 python -m tests.fuzz.triage keras 300   # the differential config test
 
 ``kill`` (or Ctrl-C) stops a run early and still prints its report.
 
@@ -66,6 +67,9 @@ def main(surface: str, count: int) -> int:
         from . import test_fuzz_layers as module
         module.check_cli = recording_check
         test = module.test_layer_arguments_through_a_script
+    elif surface == "keras":  # mutated configs against real Keras (slow: Keras builds each)
+        from . import test_fuzz_configs as module
+        test = module.test_mutated_configs_agree_with_real_keras
     else:
         from . import test_fuzz_bytes as module
         module.check_cli = recording_check
@@ -74,12 +78,29 @@ def main(surface: str, count: int) -> int:
     seed = int(os.environ.get("NNCALC_FUZZ_SEED", "0"))
     strategy = test.hypothesis._given_kwargs
     factory = _TmpFactory()
+    stopping = []
 
     @settings(max_examples=count, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck), derandomize=seed == 0)
     @given(**strategy)
     def run(**kwargs):
-        inner(factory, **kwargs)
+        if stopping:  # a stop signal raised inside a gc callback is swallowed ("Exception ignored")
+            raise KeyboardInterrupt
+        if surface != "keras":
+            return inner(factory, **kwargs)
+        import pytest
+
+        total[0] += 1
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            try:
+                inner(real_keras(), factory, monkeypatch, **kwargs)
+            except AssertionError as failure:
+                key = str(failure).splitlines()[0][:160]
+                failures[key] += 1
+                if key not in examples:  # the whole mutated config, to reproduce the case
+                    import json
+
+                    examples[key] = f"{str(failure)[:2000]}\nconfig={json.dumps(kwargs['config'])}"
 
     if seed:
         from hypothesis import seed as with_seed
@@ -87,6 +108,7 @@ def main(surface: str, count: int) -> int:
     import signal
 
     def stop(signum, frame):
+        stopping.append(signum)  # (also seen by the next case, should this raise be swallowed)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, stop)  # (a background job ignores SIGINT unless told)
@@ -102,6 +124,15 @@ def main(surface: str, count: int) -> int:
     for key, n in failures.most_common():
         print(f"\n=== {n} x {key}\n{examples[key]}")
     return 1 if failures else 0
+
+
+def real_keras():
+    """The real Keras package, as the ``real_keras`` fixture gives it (imported once)."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    return keras
 
 
 class _TmpFactory:

@@ -325,3 +325,58 @@ def test_dense_lora_matches_keras(real_keras, kwargs):
     if "kernel_constraint" not in kwargs:
         assert_same_summary(real_keras, lambda keras: keras.Sequential(
             [keras.Input((10,)), keras.layers.Dense(**kwargs)]), show_trainable=True)
+
+
+# ---------------------------------------------------------------------------- Wrapper (subclassed)
+WRAPPED = [
+    lambda k, n: k.layers.Dense(n),
+    lambda k, n: k.layers.Dense(n, use_bias=False, trainable=False),
+    lambda k, n: k.layers.Conv1D(n, 2, padding="same"),
+    lambda k, n: k.layers.BatchNormalization(),
+    lambda k, n: k.layers.LayerNormalization(),
+    lambda k, n: k.layers.EinsumDense("...b,bc->...c", output_shape=n),
+]
+
+
+@settings(max_examples=sweep(30), deadline=None)
+@given(index=st.integers(0, len(WRAPPED) - 1), n=st.integers(1, 9),
+       shape=st.lists(st.one_of(st.none(), st.integers(1, 6)), min_size=1, max_size=3).map(tuple),
+       scale=st.sampled_from([None, 2.0]), last=st.integers(1, 7))
+def test_wrapper_subclass_matches_keras(real_keras, index, n, shape, scale, last):
+    """A user's ``keras.layers.Wrapper`` subclass: the wrapped layer is built by the wrapper and
+    its weights (trainable or not) are the wrapper's; ``call`` traced with arithmetic on it."""
+    shape = shape[:-1] + (last,)
+
+    def build(k):
+        class Scaled(k.layers.Wrapper):
+            def call(self, inputs):
+                y = self.layer(inputs)
+                return y if scale is None else y * scale
+
+        inputs = k.Input(shape)
+        return k.Model(inputs, Scaled(WRAPPED[index](k, n))(inputs))
+
+    text = assert_same_summary(real_keras, build, show_trainable=True)
+    record_coverage(["Wrapper"], "passed" if text is not None else "rejected")
+
+
+def test_einsum_dense_left_ellipsis_direct_and_traced(real_keras):
+    """Keras' EinsumDense lists the axes of a left ``...`` in reverse order ((None, 3, 2, 5) for
+    input (None, 2, 3, 4)) when called directly, but inside a traced ``call()`` the einsum
+    itself runs and they keep their order: both rows must match Keras."""
+
+    def build(k):
+        class Inner(k.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.dense = k.layers.EinsumDense("...b,bc->...c", output_shape=5)
+
+            def call(self, x):
+                return self.dense(x)
+
+        inputs = k.Input((2, 3, 4))
+        direct = k.layers.EinsumDense("...b,bc->...c", output_shape=5)(inputs)
+        return k.Model(inputs, [direct, Inner()(inputs)])
+
+    text = assert_same_summary(real_keras, build)
+    assert "(None, 3, 2, 5)" in text and "(None, 2, 3, 5)" in text

@@ -463,6 +463,34 @@ def test_pipeline_summary(real_keras):
     assert_same_summary(real_keras, build)
 
 
+PIPELINE_STEPS = [
+    lambda k, h, w: k.layers.RandomFlip(),
+    lambda k, h, w: k.layers.RandomRotation(0.1),
+    lambda k, h, w: k.layers.Resizing(h, w),
+    lambda k, h, w: k.layers.CenterCrop(h, w),
+    lambda k, h, w: k.layers.Rescaling(1 / 255),
+    lambda k, h, w: k.layers.Normalization(),
+    lambda k, h, w: k.layers.RandomZoom(0.2),
+    lambda k, h, w: k.layers.RandomContrast(0.1),
+    lambda k, h, w: k.layers.RandomCrop(h, w),
+]
+
+
+@settings(max_examples=sweep(30), deadline=None)
+@given(steps=st.lists(st.tuples(st.integers(0, len(PIPELINE_STEPS) - 1), st.integers(1, 12), st.integers(1, 12)),
+                      min_size=1, max_size=4),
+       shape=st.tuples(st.integers(1, 12), st.integers(1, 12), st.sampled_from([1, 3])))
+def test_pipeline_matches_keras(real_keras, steps, shape):
+    """``Pipeline`` of preprocessing layers: output shape from its layers in turn, their weights its own."""
+
+    def build(k):
+        inputs = k.Input(shape)
+        pipe = k.layers.Pipeline([PIPELINE_STEPS[i](k, h, w) for i, h, w in steps])
+        return k.Model(inputs, pipe(inputs))
+
+    assert_same_summary(real_keras, build)
+
+
 def test_mel_summary(real_keras):
     def build(k):
         inputs = k.Input((16000,))

@@ -66,3 +66,25 @@ def test_ops_in_a_traced_call_consume_no_names():
         x * 2
     assert nk.ops.add(x, 1)._keras_history.operation.name == "add"
     assert (x * 2)._keras_history.operation.name == "multiply"
+
+
+def test_pooling_conv_transpose_and_norm_costs():
+    """Pooling: output elements × window (+ a divide when averaging); transposed and separable
+    convolutions: MACs from the kernel shapes; norms: 2 per input element; decompositions and
+    Fourier transforms: unknown, and said."""
+    images = nk.Input((8, 8, 3))
+    signal = nk.Input((6, 4))
+    outs = [nk.ops.max_pool(images, 2), nk.ops.average_pool(images, (2, 2), 1, "same"),
+            nk.ops.conv_transpose(images, nk.ops.ones((3, 3, 5, 3)), 2),
+            nk.ops.separable_conv(images, nk.ops.ones((3, 3, 3, 2)), nk.ops.ones((1, 1, 6, 4))),
+            nk.ops.norm(signal, axis=-1), nk.ops.norm(signal, ord="nuc", axis=(1, 2)),
+            nk.ops.linalg.inv(nk.ops.reshape(signal[:, :4], (-1, 4, 4))), nk.ops.rfft(signal)[0]]
+    costs = row_costs(outs, [images, signal])
+    pooled, averaged, up, sep = outs[:4]
+    assert costs["max_pool"].flops == per_sample(pooled.shape) * 4
+    assert costs["average_pool"].flops == per_sample(averaged.shape) * 4 + per_sample(averaged.shape)
+    assert costs["conv_transpose"].macs == per_sample(images.shape) * 3 * 3 * 5
+    assert costs["separable_conv"].macs == math.prod(sep.shape[1:-1]) * (3 * 3 * 3 * 2 + 6 * 4)
+    assert costs["norm"].flops == 2 * per_sample(signal.shape)
+    for name in ("norm_1", "inv", "rfft"):
+        assert costs[name].flops is None and costs[name].why_unknown() is not None

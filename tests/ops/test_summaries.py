@@ -88,3 +88,43 @@ def rejected_index(keras):
 @pytest.mark.parametrize("build", [rejected_broadcast, rejected_reshape, rejected_index])
 def test_rejected_like_keras(real_keras, build):
     assert assert_same_summary(real_keras, build) is None  # both reject
+
+
+def layers_on_constants(keras):
+    """Layers called on concrete values: at top level Keras runs them eagerly (no row, their
+    weights not the model's); inside a traced ``call()`` they build and count towards the owner,
+    also on a numpy array."""
+    import numpy as np
+
+    ops, layers = keras.ops, keras.layers
+
+    class Positions(layers.Layer):
+        def __init__(self, length, dim, **kwargs):
+            super().__init__(**kwargs)
+            self.table = layers.Embedding(length, dim)
+            self.scale = layers.Dense(dim)
+
+        def call(self, x):
+            positions = self.table(ops.arange(0, ops.shape(x)[1]))
+            return x + self.scale(np.ones((1, x.shape[-1]), dtype="float32")) + positions
+
+    tokens = keras.Input((12,), dtype="int32")
+    x = layers.Embedding(100, 8)(tokens)
+    x = Positions(12, 8)(x)
+    eager = layers.Dense(8)(ops.ones((12, 4)))  # no row, not counted
+    y = layers.Dense(3)(x - eager)
+    return keras.Model(tokens, y)
+
+
+def test_layers_on_constants(real_keras):
+    assert assert_same_summary(real_keras, layers_on_constants, line_length=150) is not None
+
+
+def test_layer_on_constant_gives_constant():
+    import nncalc.keras as nk
+    from nncalc.ops.base import Constant
+
+    layer = nk.layers.Embedding(100, 32)
+    out = layer(nk.ops.arange(0, 50))
+    assert isinstance(out, Constant) and out.shape == (50, 32) and layer.built and layer.count_params() == 3200
+    assert not layer._inbound_nodes  # no node: it is no row of any model

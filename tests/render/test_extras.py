@@ -83,3 +83,29 @@ def test_explanations_in_both_languages():
     assert "卷积乘法: (14 × 14) 个输出位置 × (3 × 3 × 3) 每个卷积核 × 4 个卷积核 = 21,168" in zh
     assert "activations per sample (bytes): (14 × 14 × 4) elements × 4 bytes (float32) = 3,136" in en
     assert "训练内存（批大小 32，adam）" in zh
+
+
+@pytest.mark.parametrize("style", ["keras2", "tf_keras"])
+def test_keras2_styles_carry_the_columns_and_totals(style):
+    """``--style keras2``/``tf_keras`` with --flops/--memory: Keras 2's lines are kept as they are
+    (each is a prefix of the extended line), nncalc's cells follow on the right, its totals below."""
+    from importlib import import_module
+
+    renderer = import_module(f"nncalc.render.{style}")
+    model = _model()
+    plain = renderer.summary_lines(summarize_model(model))
+    extended = renderer.summary_lines(summarize_model(model, analysis=OPTIONS))
+    rows = [line for line in plain if line.strip() and line[0] not in "_=|" and not line.startswith(("Model", "Total",
+                                                                                                   "Trainable", "Non-"))]
+    assert rows
+    for line in rows:
+        assert any(other.startswith(line) for other in extended), line
+    conv = next(line for line in extended if "conv (Conv2D)" in line)
+    macs = 14 * 14 * 3 * 3 * 3 * 4
+    assert f"{macs:,}" in conv and f"{2 * macs + 2 * 14 * 14 * 4:,}" in conv and "KB" in conv
+    header = next(line for line in extended if "Layer (type)" in line)
+    assert header.split()[-3:] == ["MACs", "FLOPs", "Activations"]
+    assert any(line.startswith(f"Total MACs: {2 * macs + 14 * 14 * 4 * 5:,} ") for line in extended)
+    assert any(line.startswith("Training memory (batch 32, adam): weights") for line in extended)
+    assert len({len(line) for line in extended if set(line) in ({"_"}, {"="})}) == 1  # rules as wide as the rows
+    assert plain == renderer.summary_lines(summarize_model(model, analysis=AnalysisOptions()))

@@ -270,7 +270,8 @@ class Layer:
         layers its sublayers, in assignment order, as Keras' tracker does: their weights
         count as the layer's own. nncalc's built-in layers list their sublayers themselves.
         """
-        if type(self).__module__.split(".")[0] != "nncalc" and name not in _UNTRACKED \
+        module = type(self).__module__  # (a user class: not nncalc's, nor in a subpackage of it)
+        if module != "nncalc" and not module.startswith("nncalc.") and name not in _UNTRACKED \
                 and not _is_graph_model(self):
             if isinstance(value, Layer):
                 self._track(value)
@@ -490,17 +491,17 @@ class Layer:
         if not args and "inputs" in kwargs:
             args = (kwargs.pop("inputs"),)
         user_call = tracing.has_user_call(self)
-        eager = False
-        if (user_call or _is_functional(self)) and any(tracing.is_array(x) for x in flatten([args, kwargs])):
+        # Keras runs a call on concrete values eagerly (no node); see tracing.concrete_call
+        eager = tracing.concrete_call(self, args, kwargs, user_call or _is_functional(self))
+        if eager:
             if any(isinstance(x, KerasTensor) for x in flatten([args, kwargs])):
                 raise Unsupported(
                     f"layer '{self.name}' ({type(self).__name__}) was called on both symbolic "
                     "tensors and concrete arrays"
                 )
-            convert = lambda x: tracing.symbolic_copy(x, self.compute_dtype) if tracing.is_array(x) else x
+            convert = lambda x: tracing.symbolic_copy(x, self.compute_dtype) if tracing.is_concrete(x) else x
             args = tracing.map_structure(convert, tuple(args))
             kwargs = tracing.map_structure(convert, dict(kwargs))
-            eager = True
         for x in flatten([args, kwargs]):
             if not isinstance(x, KerasTensor) and hasattr(x, "shape") and hasattr(x, "dtype"):
                 raise Unsupported(
@@ -534,11 +535,14 @@ class Layer:
                 output_shapes = self.output_shape_for_call(*shape_args, **shape_kwargs)
         except NncalcError:
             raise
-        except (ValueError, TypeError, IndexError, ZeroDivisionError) as error:
+        except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError) as error:
+            # (KeyError: a shape rule indexed a dict of tensors where Keras wants a list)
             raise LayerError(self.name, type(self).__name__, str(error)) from error
         first = args[0] if args else tensors[0]
         if not traced:
             outputs = map_shapes(lambda s: KerasTensor(s, self.output_dtype(first)), output_shapes)
+        if eager == "constant":
+            return tracing.as_constants(outputs)  # Keras' eager result: a concrete tensor
         if eager or not tracing.recording():
             return outputs  # shapes only: the call is inside a traced call(), or eager
         mask = masking.node_mask(self, args, kwargs)  # Keras adds it to the node's arguments

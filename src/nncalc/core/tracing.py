@@ -122,6 +122,9 @@ def symbolic_copy(value, compute_dtype: str):
         if value._keras_mask is not None:
             copy._keras_mask = KerasTensor(value._keras_mask.shape, value._keras_mask.dtype)
         return copy
+    if is_constant(value):  # a keras.ops result on concrete values (nncalc.ops.base.Constant)
+        dtype = value.const_dtype or "float32"
+        return KerasTensor(value.const_shape, compute_dtype if dtype.startswith(("float", "bfloat")) else dtype)
     dtype = str(value.dtype)
     if dtype.startswith(("float", "bfloat")):
         dtype = compute_dtype
@@ -134,6 +137,46 @@ def is_array(value) -> bool:
 
     return not isinstance(value, KerasTensor) and hasattr(value, "shape") and hasattr(value, "dtype") \
         and not isinstance(value, type)
+
+
+def is_constant(value) -> bool:
+    """A :class:`nncalc.ops.base.Constant`: a concrete tensor of known shape (``ops.arange(50)``)."""
+    return hasattr(value, "const_shape")
+
+
+def is_concrete(value) -> bool:
+    return is_array(value) or is_constant(value)
+
+
+def concrete_call(layer, args, kwargs, accepts_arrays: bool):
+    """How Keras runs a layer call whose tensors are concrete values: ``None`` if some is symbolic.
+
+    Keras calls a layer on concrete tensors eagerly: it builds the layer and computes an
+    eager tensor, recording no node (the layer is no row of the model that uses the result;
+    a sublayer called so inside a traced ``call()`` still counts towards its owner). So
+    ``Embedding(100, 32)(ops.arange(0, 50))`` gives ``"constant"``: the caller returns
+    :class:`~nncalc.ops.base.Constant` results, which later ops treat as concrete operands.
+    ``"array"``: a user layer or model called on numpy arrays to build it (symbolic outputs);
+    a built-in layer refuses numpy arrays at top level (nncalc computes no values), but
+    accepts them inside a traced ``call()``.
+    """
+    from .tensor import KerasTensor, flatten
+
+    leaves = flatten([args, kwargs])
+    if any(isinstance(x, KerasTensor) for x in leaves):
+        return "array" if accepts_arrays and any(is_array(x) for x in leaves) else None
+    if any(is_constant(x) for x in leaves) or (not recording() and any(is_array(x) for x in leaves)):
+        return "constant"
+    return "array" if accepts_arrays and any(is_array(x) for x in leaves) else None
+
+
+def as_constants(outputs):
+    """The symbolic outputs of an eager call as concrete Constants (same shapes and dtypes)."""
+    from ..ops.base import Constant
+    from .tensor import KerasTensor
+
+    return map_structure(lambda t: Constant(shape=t.shape, dtype=t.dtype) if isinstance(t, KerasTensor) else t,
+                         outputs)
 
 
 def map_structure(fn, structure):
@@ -157,7 +200,7 @@ def run_call(layer, args, kwargs):
     from .tensor import KerasTensor
 
     def convert(x):
-        return symbolic_copy(x, layer.compute_dtype) if isinstance(x, KerasTensor) or is_array(x) else x
+        return symbolic_copy(x, layer.compute_dtype) if isinstance(x, KerasTensor) or is_concrete(x) else x
 
     args = map_structure(convert, tuple(args))
     kwargs = map_structure(convert, dict(kwargs))

@@ -14,7 +14,7 @@ These classes are reachable only from configs (files and live Keras models), nev
 
 from __future__ import annotations
 
-from ..core import cost
+from ..core import cost, tf_flops
 from ..core.explain import OUTPUT_SHAPE, Step, Text, identity_shape_steps, num, shape_text
 from ..core.layer import Layer
 from ..core.tensor import is_shape
@@ -83,6 +83,10 @@ class LayerScale(Layer):
     def param_rule(self):
         return Text("projection_dim: one scale per channel", "projection_dim：每个通道一个缩放系数")
 
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: one Mul per output element."""
+        return {"Mul": tf_flops.size(output_shape, "the output")}
+
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
         return _broadcast_steps([tuple(input_shape), (self.projection_dim,)], out,
@@ -100,6 +104,10 @@ class StochasticDepth(Layer):
     def compute_cost(self, input_shape, output_shape):
         """0: drop-path only acts in training."""
         return cost.free(cost.INFERENCE_NOOP)
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: nothing at inference (the input is returned)."""
+        return {}
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -125,6 +133,12 @@ class CustomScaleLayer(Layer):
         """FLOPs = 2 per output element (a multiply and an add)."""
         return cost.Cost([cost.flops(Text("inputs[0] + inputs[1] × scale", "inputs[0] + inputs[1] × scale"),
                                      cost.elements(output_shape), cost.Factor(2, "2", Text("per element", "每个元素")))])
+
+    def tf_flops(self, input_shape, output_shape):
+        """TF profiler: a Mul per element of ``inputs[1]``, then Keras' add (AddV2, or BiasAdd) per output element."""
+        first, second = (tf_flops.at_batch_1(s) for s in input_shape)
+        return tf_flops.add_ops({"Mul": tf_flops.size(input_shape[1], "inputs[1]")},
+                                {tf_flops.keras_add_op(first, second): tf_flops.size(output_shape, "the output")})
 
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)

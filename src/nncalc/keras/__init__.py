@@ -14,18 +14,22 @@ from ..core.model import Model
 from ..core.sequential import Sequential
 from ..layers.core import Input
 from . import (activations, backend, callbacks, constraints, initializers, layers, losses, metrics,
-               mixed_precision, models, ops, optimizers, regularizers, saving, utils)
+               mixed_precision, models, optimizers, regularizers, saving, utils)
 from ._unsupported import unsupported_attribute
 
 __version__ = "3.15.1"  # the Keras version whose behaviour nncalc reproduces
 
 
 def __getattr__(name: str):
+    if name in ("applications", "ops"):  # imported on first use: 40 model builders; ~140 ops
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
     return unsupported_attribute("keras", name)
 
 
 __all__ = [
-    "Functional", "Input", "InputSpec", "Layer", "Model", "Sequential", "activations", "backend",
+    "Functional", "Input", "InputSpec", "Layer", "Model", "Sequential", "activations", "applications", "backend",
     "callbacks", "constraints", "initializers", "layers", "losses", "metrics", "mixed_precision",
     "models", "ops", "optimizers", "regularizers", "saving", "utils",
 ]

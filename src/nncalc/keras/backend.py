@@ -23,5 +23,12 @@ def floatx() -> str:
     return "float32"
 
 
+def is_keras_tensor(x) -> bool:
+    """True for the symbolic tensors a functional model is built from (``keras.Input(...)``)."""
+    from ..core.tensor import KerasTensor
+
+    return isinstance(x, KerasTensor)
+
+
 def __getattr__(name: str):
     return unsupported_attribute("keras.backend", name)

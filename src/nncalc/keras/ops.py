@@ -13,6 +13,7 @@ import types as _types
 
 from ..ops import core as _core
 from ..ops import image as _image
+from ..ops import linalg as _linalg
 from ..ops import math as _math
 from ..ops import nn as _nn
 from ..ops import numpy as _numpy
@@ -47,16 +48,18 @@ def _namespace(name: str, functions: dict):
 numpy = _namespace("numpy", _NUMPY)
 nn = _namespace("nn", _NN)
 image = _namespace("image", _public(_image))
-linalg = _namespace("linalg", {})
+_LINALG = _public(_linalg)
+linalg = _namespace("linalg", _LINALG)
 
 globals().update(_NUMPY)
 globals().update(_NN)
 globals().update(_CORE)
 globals().update(_MATH)
+globals().update(_LINALG)  # keras.ops.norm, keras.ops.qr... as in Keras
 
 
 def __getattr__(name: str):
     return _unsupported("keras.ops", name)
 
 
-__all__ = sorted({**_NUMPY, **_NN, **_CORE, **_MATH}) + ["image", "linalg", "nn", "numpy"]
+__all__ = sorted({**_NUMPY, **_NN, **_CORE, **_MATH, **_LINALG}) + ["image", "linalg", "nn", "numpy"]

@@ -260,8 +260,8 @@ class BaseConv(_SlidingConv):
         """TF profiler: Conv2D (also for Conv1D) / Conv3D = 2 × output elements × kernel size × input
         channels per group, + BiasAdd = output elements; groups > 1: the convolution counts 0 (run in a
         nested jit function the profiler does not enter); dilated Conv3D counts its space-to-batch
-        padded output; activation as TF's ops count it."""
-        self._tf_channels_last()
+        padded output; activation as TF's ops count it. channels_first: the same, except that a
+        Conv3D counts 0 and a dilated convolution counts its space-to-batch padded output too."""
         if self.lora_enabled:
             raise tf_flops.TFUnknown(Text("nncalc does not model TensorFlow's profiler count of LoRA kernels",
                                           "nncalc 尚未模拟 TensorFlow 分析器对 LoRA 卷积核的统计"))
@@ -269,13 +269,14 @@ class BaseConv(_SlidingConv):
         k = math.prod(self.kernel_size)
         per_group = self.kernel.shape[-2]
         op = "Conv3D" if self.rank == 3 else "Conv2D"
-        if self.groups > 1:
+        if self.groups > 1 or (self.rank == 3 and self.data_format == "channels_first"):
             conv = 0
-        elif self.rank == 3 and max(self.dilation_rate) > 1:
-            # tf.nn.convolution runs a dilated Conv3D on space-to-batch blocks: the count uses
-            # the block-padded output size o_i per axis, times the dilation.
+        elif (self.rank == 3 or self.data_format == "channels_first") and max(self.dilation_rate) > 1:
+            # tf.nn.convolution runs a dilated Conv3D (and a channels_first dilated convolution) on
+            # space-to-batch blocks: the count uses the block-padded output size o_i per axis,
+            # times the dilation.
             positions = 1
-            for i, axis in enumerate(spatial_axes(3, self.data_format)):
+            for i, axis in enumerate(spatial_axes(self.rank, self.data_format)):
                 size, ki, d = input_shape[axis], self.kernel_size[i], self.dilation_rate[i]
                 tf_flops.dims((size,), "a spatial input dimension")
                 base = (ki - 1) * d if self.padding == "same" else 0
@@ -409,11 +410,10 @@ class BaseConvTranspose(_SlidingConv):
     def tf_flops(self, input_shape, output_shape):
         """TF profiler: Conv2DBackpropInput = int(2 × output elements × kernel size × input channels
         / (product of strides)) (1-D runs as 2-D; kernel size undilated) + BiasAdd = output elements;
-        Conv3DTranspose's Conv3DBackpropInputV2 counts 0."""
-        self._tf_channels_last()
+        Conv3DTranspose's Conv3DBackpropInputV2 counts 0, and so does every channels_first one."""
         n = tf_flops.size(output_shape, "the output")
         conv = 0
-        if self.rank in (1, 2):
+        if self.rank in (1, 2) and self.data_format == "channels_last":
             channels = self.kernel.shape[-1]
             conv = int(2 * n * math.prod(self.kernel_size) * channels / math.prod(self.strides))
         return tf_flops.add_ops(tf_flops.ops(("Conv2DBackpropInput", conv)),
@@ -513,10 +513,11 @@ class BaseDepthwiseConv(_SlidingConv):
     def tf_flops(self, input_shape, output_shape):
         """TF profiler: DepthwiseConv2dNative = 2 × output elements × kernel size (1-D runs as 2-D)
         + BiasAdd = output elements; with strides > 1 and dilation > 1 Keras runs it at stride 1 and
-        slices, so the stride-1 output elements are counted."""
-        self._tf_channels_last()
+        slices, so the stride-1 output elements are counted (channels_last; channels_first: the
+        same rule without that case, which is not modelled)."""
         k = math.prod(self.kernel_size)
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            self._tf_channels_last()
             positions = 1
             for i, axis in enumerate(spatial_axes(self.rank, self.data_format)):
                 size = tf_flops.dims((input_shape[axis],), "a spatial input dimension")
@@ -606,8 +607,8 @@ class BaseSeparableConv(_SlidingConv):
 
     def tf_flops(self, input_shape, output_shape):
         """TF profiler: DepthwiseConv2dNative = 2 × output positions × C_in × depth_multiplier × kernel
-        size + Conv2D (1×1) = 2 × output elements × C_in × depth_multiplier + BiasAdd = output elements."""
-        self._tf_channels_last()
+        size + Conv2D (1×1) = 2 × output elements × C_in × depth_multiplier + BiasAdd = output elements
+        (either data_format)."""
         n = tf_flops.size(output_shape, "the output")
         middle = math.prod(self.depthwise_kernel.shape[-2:])
         positions = n // self.filters

@@ -20,6 +20,7 @@ from ..core.explain import OUTPUT_SHAPE, Step, Text, identity_shape_steps, num, 
 from ..core.layer import InputSpec, Layer
 from ..core.node import Node
 from ..core.tensor import KerasTensor, flatten, is_shape, standardize_shape
+from ..core.tracing import recording
 from ..core.dtypes import standardize_dtype
 from ..errors import Unsupported
 
@@ -195,14 +196,16 @@ class Dense(Layer):
     def tf_flops(self, input_shape, output_shape):
         """TF profiler: MatMul = 2 × output elements × d_in (rank > 2 is reshaped to 2-D, still MatMul)
         + BiasAdd = output elements (AddV2 when units = 1) + the activation's ops (relu, sigmoid, tanh: 0;
-        softmax: Softmax 5 per element)."""
-        if self.lora_enabled:
-            raise tf_flops.TFUnknown(Text("nncalc does not model TensorFlow's profiler count of LoRA weights",
-                                          "nncalc 尚未模拟 TensorFlow 分析器对 LoRA 权重的统计"))
+        softmax: Softmax 5 per element). LoRA: the kernel is rebuilt on every call, kernel +
+        (A @ B) × scale: MatMul 2 × r × d_in × units, Mul and AddV2 d_in × units each."""
         n = tf_flops.size(output_shape, "the output")
         d_in = tf_flops.dims((input_shape[-1],), "the input's last axis")
         add = {tf_flops.keras_add_op(tf_flops.at_batch_1(output_shape), (self.units,)): n} if self.use_bias else {}
-        return tf_flops.add_ops(tf_flops.ops(("MatMul", 2 * n * d_in)), add,
+        lora = {}
+        if self.lora_enabled:
+            entries = d_in * self.units
+            lora = tf_flops.ops(("MatMul", 2 * self.lora_rank * entries), ("Mul", entries), ("AddV2", entries))
+        return tf_flops.add_ops(tf_flops.ops(("MatMul", 2 * n * d_in)), add, lora,
                                 tf_flops.activation_ops(self.activation, n))
 
     def explain_shape(self, input_shape):
@@ -635,7 +638,15 @@ class EinsumDense(Layer):
                               self.kernel_constraint, "kernel_constraint", "kernel")
 
     def compute_output_shape(self, input_shape):
-        return tuple(self._shapes(input_shape)[2])
+        """Keras' rule, which lists the axes a left ``...`` stands for in reverse order.
+
+        Inside a traced ``call()`` Keras runs the einsum itself, so there they keep their order.
+        """
+        output = tuple(self._shapes(input_shape)[2])
+        elided = len(input_shape) - len(self.equation.split(",")[0].replace("...", ""))
+        if not recording() and self.equation.startswith("...") and elided > 2:
+            output = (output[0],) + tuple(input_shape[1:elided]) + output[elided:]
+        return output
 
     weight_names_zh = {"kernel": "权重", "bias": "偏置",
                        "lora_kernel_a": "LoRA 低秩矩阵", "lora_kernel_b": "LoRA 低秩矩阵"}

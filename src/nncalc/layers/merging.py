@@ -280,7 +280,7 @@ class Concatenate(Merge):
         return total, sizes
 
     def compute_output_shape(self, input_shape):
-        if not isinstance(input_shape, (tuple, list)) or not isinstance(input_shape[0], (tuple, list)):
+        if not isinstance(input_shape, (tuple, list)) or not all(isinstance(s, (tuple, list)) for s in input_shape):
             raise ValueError(
                 f"A `Concatenate` layer should be called on a list of inputs. Received: input_shape={input_shape}"
             )

@@ -980,6 +980,14 @@ class TimeDistributed(Layer):
         child = self.layer.compute_cost(self._child_input_shape(input_shape), self._child_output_shape(input_shape))
         return repeated(child, factor(input_shape[1], TIME_STEPS))
 
+    def tf_flops(self, input_shape, output_shape=None):
+        """TF profiler: time steps × the wrapped layer's count on one step (every op, also those
+        that do not grow with the batch, such as BatchNormalization's Rsqrt, is counted per step)."""
+        steps = tf_flops.dims((input_shape[1],), "the number of time steps")
+        child = tf_flops.as_tf_flops(
+            self.layer.tf_flops(self._child_input_shape(input_shape), self._child_output_shape(input_shape)))
+        return tf_flops.scale_ops(child, steps) if child.known else child
+
     @property
     def weight_names_zh(self):
         return self.layer.weight_names_zh

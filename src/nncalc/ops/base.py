@@ -175,6 +175,24 @@ class Operation(Layer):
         rule = self.shape_rule or self.operation
         return [Step("shape", OUTPUT_SHAPE, f"{ins} → {outs}" if ins else outs, out, rule)]
 
+    # ------------------------------------------------------------------ TF profiler
+    # What TensorFlow's profiler counts for the op Keras' TF backend runs (--flops-convention
+    # tf; tests/analysis/TF_PROFILER_RULES.md): {TF op type: float ops per output element},
+    # {} when it counts nothing (layout ops, unregistered types such as Relu or Exp), None
+    # when not modelled (said, never a silent 0).
+    tf_ops = None
+
+    def tf_flops_for_call(self, output_shape, *args, **kwargs):
+        """TF profiler at batch 1: ``tf_ops[op] × output elements`` for each op type."""
+        from ..core import tf_flops
+
+        if self.tf_ops is None:
+            return tf_flops.not_modelled(type(self).__name__)
+        if not self.tf_ops:
+            return {}
+        n = batch_1_elements(output_shape)
+        return {op: per_element * n for op, per_element in self.tf_ops.items()}
+
     # ------------------------------------------------------------------ cost
     def cost_for_call(self, output_shape, *args, **kwargs):
         """FLOPs = output elements × flops_per_element (1; softmax: 3); layout ops: 0."""
@@ -189,6 +207,20 @@ class Operation(Layer):
                                            Text("per element", "每个元素")))
             terms.append(cost.flops(self.operation, *factors))
         return cost.Cost(terms)
+
+
+def batch_1_elements(shapes, what: str = "the output") -> int:
+    """Elements of a tensor (or several) as TF's profiler traces it: a leading ``None`` (the
+    batch axis) is 1; any other ``None`` makes the figure unknown (``TFUnknown``)."""
+    from ..core import tf_flops
+
+    total = 0
+    for shape in (shapes if isinstance(shapes, list) else [shapes]):
+        shape = tuple(shape) if isinstance(shape, (tuple, list)) else ()
+        if shape and shape[0] is None:
+            shape = (1,) + shape[1:]
+        total += tf_flops.dims(shape, f"a dimension of {what}")
+    return total
 
 
 def _convert(value):

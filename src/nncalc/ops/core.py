@@ -14,6 +14,7 @@ class Cast(Operation):
 
     operation = Text("converted to another dtype", "转换数据类型")
     shape_rule = Text("the shape is kept", "形状不变")
+    tf_ops = {}  # TF profiler: Cast is not registered
 
     def __init__(self, dtype, **kwargs):
         super().__init__(**kwargs)

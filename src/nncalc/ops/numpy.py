@@ -17,6 +17,7 @@ import re
 from ..core import cost
 from ..core.explain import Text
 from .base import Constant, Operation, Spec, apply, operand_dtype, operand_shape
+from .base import batch_1_elements
 from .dtypes import FLOATX, result_type, standardize
 from .shapes import (broadcast_shapes, canonicalize_axis, expand_dims_shape, matmul_shape, reduce_shape,
                      reshape_shape, shape_equal, take_along_axis_shape, to_tuple_or_list, transpose_shape)
@@ -41,6 +42,8 @@ class BinaryOperation(Operation):
 
 
 class _Divide(BinaryOperation):
+    tf_ops = {"RealDiv": 1}
+
     def result_dtype(self, x1, x2):
         return result_type(operand_dtype(x1), operand_dtype(x2), float)
 
@@ -58,11 +61,32 @@ class _Mod(BinaryOperation):
         return "int32" if dtype == "bool" else dtype
 
 
+class _Add(BinaryOperation):
+    def tf_flops_for_call(self, output_shape, x1, x2):
+        """TF profiler: one AddV2 (or BiasAdd, Keras' TF ``add`` rule) per output element."""
+        from ..core import tf_flops
+
+        op = tf_flops.keras_add_op(_at_batch_1(_shape_of(x1)), _at_batch_1(_shape_of(x2)))
+        return {op: batch_1_elements(output_shape)}
+
+
+def _at_batch_1(shape: tuple) -> tuple:
+    """A leading ``None`` (the batch axis) as 1; a constant's shape is kept."""
+    return (1,) + shape[1:] if shape and shape[0] is None else shape
+
+
+def _shape_of(value) -> tuple:
+    """An operand of a recorded call: a shape tuple (tensors), a Constant, or a Python number."""
+    if isinstance(value, tuple):
+        return value
+    return tuple(value.shape) if isinstance(value, Constant) else ()
+
+
 def _binary(name, base, en, zh):
     return type(name, (base,), {"operation": Text(en, zh), "__doc__": f"``keras.ops`` {name}: {en}."})
 
 
-Add = _binary("Add", BinaryOperation, "added element by element", "逐元素相加")
+Add = _binary("Add", _Add, "added element by element", "逐元素相加")
 Subtract = _binary("Subtract", BinaryOperation, "subtracted element by element", "逐元素相减")
 Multiply = _binary("Multiply", BinaryOperation, "multiplied element by element", "逐元素相乘")
 Divide = _binary("Divide", _Divide, "divided element by element", "逐元素相除")
@@ -83,6 +107,13 @@ _LOGIC = ("logical operation element by element", "逐元素逻辑运算")
 LogicalAnd = _binary("LogicalAnd", _BoolResult, *_LOGIC)
 LogicalOr = _binary("LogicalOr", _BoolResult, *_LOGIC)
 LogicalXor = _binary("LogicalXor", _BoolResult, *_LOGIC)
+# TF profiler (--flops-convention tf): the TF op Keras' TF backend runs, once per output element;
+# FloorDiv, FloorMod and the logical ops are not registered (0).
+for _op, _tf in ((Subtract, "Sub"), (Multiply, "Mul"), (Power, "Pow"), (Maximum, "Maximum"),
+                 (Minimum, "Minimum"), (Less, "Less"), (LessEqual, "LessEqual"), (Greater, "Greater"),
+                 (GreaterEqual, "GreaterEqual"), (Equal, "Equal"), (NotEqual, "NotEqual")):
+    _op.tf_ops = {_tf: 1}
+FloorDivide.tf_ops = Mod.tf_ops = LogicalAnd.tf_ops = LogicalOr.tf_ops = LogicalXor.tf_ops = {}
 
 
 # ------------------------------------------------------------------ element-wise: unary
@@ -177,9 +208,20 @@ class ZerosLike(UnaryOperation):
 OnesLike = type("OnesLike", (ZerosLike,), {"__doc__": "``keras.ops.ones_like``: ones, the input's shape."})
 
 
+# TF profiler: Neg, Square, Log, Reciprocal count 1 per element, Rsqrt 2, clip one Maximum and one
+# Minimum; Sqrt, Exp, Abs, Sign, Floor, Round, Tanh, Sin ... are not registered (0).
+for _op, _tf in ((Negative, {"Neg": 1}), (Square, {"Square": 1}), (Log, {"Log": 1}),
+                 (Reciprocal, {"Reciprocal": 1}), (Rsqrt, {"Rsqrt": 2}), (Clip, {"Maximum": 1, "Minimum": 1})):
+    _op.tf_ops = _tf
+for _op in (Sqrt, Exp, Expm1, Log1p, Absolute, Sign, Floor, Ceil, Round, Sin, Cos, Tanh, LogicalNot, ZerosLike):
+    _op.tf_ops = {}
+
+
 # ------------------------------------------------------------------ layout
 class LayoutOperation(Operation):
     """An op that only moves values: no arithmetic."""
+
+    tf_ops = {}  # TF profiler: moving data counts nothing (Reshape, Transpose, StridedSlice, ConcatV2, ...)
 
     flops_per_element = None
     operation = LAYOUT
@@ -467,6 +509,11 @@ class Where(BinaryOperation):
         return Spec(shape, result_type(d1, d2))
 
 
+# TF profiler: Keras' TF gather / repeat add index arithmetic (AddV2, Less, Mul on the indices): not modelled.
+Repeat.tf_ops = Take.tf_ops = TakeAlongAxis.tf_ops = None
+Where.tf_ops = {}  # SelectV2: not registered
+
+
 # ------------------------------------------------------------------ reductions
 class Reduction(Operation):
     """Reduce over ``axis`` (all axes when None): reduced axes removed, or kept as 1 (keepdims)."""
@@ -493,12 +540,20 @@ class Reduction(Operation):
 
 
 class Mean(Reduction):
+    def tf_flops_for_call(self, output_shape, x, *args, **kwargs):
+        """TF profiler: Mean counts its input elements."""
+        return {"Mean": batch_1_elements(_shape_of(x), "the input")}
+
     def result_dtype(self, x):
         dtype = _dtype(x)
         return result_type(dtype, "float32") if "int" in dtype or dtype == "bool" else dtype
 
 
 class Sum(Reduction):
+    def tf_flops_for_call(self, output_shape, x, *args, **kwargs):
+        """TF profiler: Sum counts input elements − output elements (the additions)."""
+        return {"Sum": batch_1_elements(_shape_of(x), "the input") - batch_1_elements(output_shape)}
+
     def result_dtype(self, x):
         dtype = result_type(operand_dtype(x))
         return {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "uint32", "uint16": "uint32"}.get(dtype, dtype)
@@ -518,6 +573,7 @@ class Prod(Reduction):
 
 Max = type("Max", (Reduction,), {"__doc__": "``keras.ops.max``: the dtype is kept."})
 Min = type("Min", (Reduction,), {"__doc__": "``keras.ops.min``: the dtype is kept."})
+Max.tf_ops = Min.tf_ops = Prod.tf_ops = {}  # TF profiler: Max, Min, Prod are not registered
 
 
 class Argmax(Reduction):
@@ -546,6 +602,17 @@ class Matmul(Operation):
 
     def contracted(self) -> int:
         return self._in_shapes[0][-1] if self._in_shapes else None
+
+    def tf_flops_for_call(self, output_shape, x1, x2):
+        """TF profiler: 2 × k × output elements, as MatMul when the second operand is a matrix
+        (Keras' TF backend folds the leading axes of the first), else BatchMatMulV2."""
+        from ..core import tf_flops
+
+        s1, s2 = _shape_of(x1), _shape_of(x2)
+        if type(self) is not Matmul or len(s1) < 2 or len(s2) < 2:
+            return tf_flops.not_modelled(type(self).__name__)
+        op = "MatMul" if len(s2) == 2 else "BatchMatMulV2"
+        return {op: 2 * tf_flops.dims([s1[-1]], "the contracted dimension") * batch_1_elements(output_shape)}
 
     def cost_for_call(self, output_shape, *args, **kwargs):
         """MACs = output elements × the contracted size k."""
@@ -731,8 +798,22 @@ def identity(n, dtype=None):
     return eye(n, dtype=dtype)
 
 
-def arange(start=0.0, stop=None, step=None, dtype=None):
-    """``keras.ops.arange``: ``ceil((stop - start) / step)`` values (never negative)."""
+_NO_STOP = object()
+
+
+def arange(start=0.0, stop=_NO_STOP, step=None, dtype=None):
+    """``keras.ops.arange``: ``ceil((stop - start) / step)`` values (never negative).
+
+    Inside a traced ``call()`` an unknown bound (``ops.shape(x)[1]`` of a ``None`` dim, a
+    symbolic int32 scalar in Keras) gives a length of ``None``.
+    """
+    from ..core import tracing
+
+    given_stop, stop = stop is not _NO_STOP, None if stop is _NO_STOP else stop
+    if not tracing.recording() and (start is None or (given_stop and stop is None)):
+        found = [operand_dtype(v) if v is not None else "int32" for v in (start, stop, step) if v is not None] \
+            or ["int32"]
+        return _constant((None,), dtype or result_type(*found, "int32"))
     for v in (start, stop, step):
         if hasattr(v, "shape") and not isinstance(v, (int, float)):
             from ..errors import Unsupported
@@ -875,12 +956,19 @@ def prod(x, axis=None, keepdims=False, dtype=None):
 class Var(Reduction):
     """``var``: ``result_type(dtype, float)``."""
 
+    def tf_flops_for_call(self, output_shape, x, *args, **kwargs):
+        """TF profiler (``mean(square(x - mean(x)))``): Mean 2 × input elements, Sub and Square 1 each."""
+        n = batch_1_elements(_shape_of(x), "the input")
+        return {"Mean": 2 * n, "Sub": n, "Square": n}
+
     def result_dtype(self, x):
         return result_type(operand_dtype(x), float)
 
 
 class Std(Reduction):
     """``std``: an int or bool input gives floatx."""
+
+    tf_flops_for_call = Var.tf_flops_for_call  # the variance, then Sqrt (not registered)
 
     def result_dtype(self, x):
         dtype = _dtype(x)

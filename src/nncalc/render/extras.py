@@ -79,6 +79,22 @@ def extra_columns(summary: ModelSummary) -> list[Column]:
     return columns
 
 
+def right_of(lines: list[str], cells: list[str], columns: list[Column]) -> list[str]:
+    """Keras 2 table lines with nncalc's cells (``cells``, one per column) to their right, on the
+    first line (the others, when a row wraps, get blanks): one space, then each cell in its width."""
+    def pad(cell, column):
+        cell = cell[:column.width]
+        return cell.rjust(column.width) if column.justify == "right" else cell.ljust(column.width)
+
+    first = "".join(" " + pad(cell, column) for cell, column in zip(cells, columns))
+    return [line + (first if i == 0 else " " * len(first)) for i, line in enumerate(lines)]
+
+
+def extra_width(columns: list[Column]) -> int:
+    """Characters :func:`right_of` adds to each line."""
+    return sum(1 + column.width for column in columns)
+
+
 def footer_lines(summary: ModelSummary, lang: str = "en") -> list[tuple[str, str]]:
     """(label, value) lines after Keras' totals, in English or Chinese."""
     analysis = summary.analysis

@@ -46,7 +46,14 @@ def _row(fields, positions) -> str:
 
 
 def summary_lines(model: ModelSummary, line_length: Optional[int] = None, positions=None) -> list[str]:
-    """The summary, one string per printed line."""
+    """The summary, one string per printed line.
+
+    nncalc's own columns (``--flops``, ``--memory``, ``--receptive-field``) go to the right of
+    Keras' line, their totals after Keras' (:mod:`nncalc.render.extras`).
+    """
+    from .extras import extra_columns, extra_width, footer_lines, right_of
+
+    extra = extra_columns(model)
     if model.sequential_like:
         line_length = line_length or 65
         positions = positions or [0.45, 0.85, 1.0]
@@ -57,23 +64,27 @@ def summary_lines(model: ModelSummary, line_length: Optional[int] = None, positi
         header = ["Layer (type)", "Output Shape", "Param #", "Connected to"]
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]
-    lines = [f'Model: "{model.name}"', "_" * line_length, _row(header, positions), "=" * line_length]
+    rule = line_length + extra_width(extra)
+    lines = [f'Model: "{model.name}"', "_" * rule, *right_of([_row(header, positions)], [c.header for c in extra], extra),
+             "=" * rule]
     rows = [row for row in model.rows if row.depth == 0]
     for i, row in enumerate(rows):
         params = row.params if row.built else "0 (unused)"
         fields = [f"{row.name} ({row.class_name})", shape_text(row), params]
         if model.sequential_like:
-            lines.append(_row(fields, positions))
+            row_lines = [_row(fields, positions)]
         else:
             links = [f"{layer}[{node}][{tensor}]" for layer, node, tensor in row.connected_to]
-            lines.append(_row(fields + [links[0] if links else ""], positions))
-            lines.extend(_row(["", "", "", link], positions) for link in links[1:])
-        lines.append(("=" if i == len(rows) - 1 else "_") * line_length)
+            row_lines = [_row(fields + [links[0] if links else ""], positions)]
+            row_lines += [_row(["", "", "", link], positions) for link in links[1:]]
+        lines += right_of(row_lines, [column.cell(row) for column in extra], extra)
+        lines.append(("=" if i == len(rows) - 1 else "_") * rule)
     lines += [
         f"Total params: {model.trainable_params + model.non_trainable_params:,}",
         f"Trainable params: {model.trainable_params:,}",
         f"Non-trainable params: {model.non_trainable_params:,}",
-        "_" * line_length,
+        *(f"{label}: {value}" for label, value in footer_lines(model)),
+        "_" * rule,
     ]
     return lines
 

@@ -131,15 +131,23 @@ def _tree(rows: list[LayerRow]) -> list[tuple[LayerRow, list]]:
 
 def summary_lines(summary: ModelSummary, line_length: Optional[int] = None, positions=None,
                   show_trainable: bool = False) -> list[str]:
-    """Every line tf_keras would pass to ``print_fn``, without newlines."""
+    """Every line tf_keras would pass to ``print_fn``, without newlines.
+
+    nncalc's own columns (``--flops``, ``--memory``, ``--receptive-field``) go to the right of
+    the table, their totals after tf_keras' (:mod:`nncalc.render.extras`).
+    """
+    from .extras import extra_columns, extra_width, footer_lines, right_of
+
+    extra = extra_columns(summary)
     line_length, positions, header = _layout(summary, line_length, positions, show_trainable)
-    lines = [f'Model: "{summary.name}"', "_" * line_length]
-    lines += format_row(header, positions)
-    lines.append("=" * line_length)
+    lines = [f'Model: "{summary.name}"', "_" * (line_length + extra_width(extra))]
+    lines += right_of(format_row(header, positions), [c.header for c in extra], extra)
+    lines.append("=" * (line_length + extra_width(extra)))
 
     def emit(node, level: int, is_nested_last: bool) -> None:
         row, children = node
-        lines.extend(format_row(row_fields(row, summary.sequential_like, show_trainable), positions, level))
+        lines.extend(right_of(format_row(row_fields(row, summary.sequential_like, show_trainable), positions, level),
+                              [column.cell(row) for column in extra], extra))
         if children:
             lines.append("|" * (level + 1) + "¯" * (line_length - 2 * level - 2) + "|" * (level + 1))
             for i, child in enumerate(children):
@@ -153,13 +161,14 @@ def summary_lines(summary: ModelSummary, line_length: Optional[int] = None, posi
         emit(node, 0, False)
     total_bytes = summary.trainable_bytes + summary.non_trainable_bytes
     lines += [
-        "=" * line_length,
+        "=" * (line_length + extra_width(extra)),
         f"Total params: {summary.trainable_params + summary.non_trainable_params} "
         f"({readable_memory_size(total_bytes)})",
         f"Trainable params: {summary.trainable_params} ({readable_memory_size(summary.trainable_bytes)})",
         f"Non-trainable params: {summary.non_trainable_params} "
         f"({readable_memory_size(summary.non_trainable_bytes)})",
-        "_" * line_length,
+        *(f"{label}: {value}" for label, value in footer_lines(summary)),
+        "_" * (line_length + extra_width(extra)),
     ]
     return lines
 
