@@ -380,3 +380,45 @@ def test_einsum_dense_left_ellipsis_direct_and_traced(real_keras):
 
     text = assert_same_summary(real_keras, build)
     assert "(None, 3, 2, 5)" in text and "(None, 2, 3, 5)" in text
+
+
+POSITIONAL_CASES = [
+    ("LayerNormalization", {}, 2), ("Add", {}, 2), ("Concatenate", {}, 2), ("Dense", {"units": 3}, 2),
+    ("Dense", {"units": 3}, 3), ("Dropout", {"rate": 0.5}, 2), ("Dropout", {"rate": 0.5}, 3),
+    ("BatchNormalization", {}, 3), ("Flatten", {}, 2), ("Activation", {"activation": "relu"}, 2),
+    ("Embedding", {"input_dim": 5, "output_dim": 2}, 2), ("Reshape", {"target_shape": (4,)}, 2),
+]
+
+
+@pytest.mark.parametrize("class_name,kwargs,count", POSITIONAL_CASES,
+                         ids=[f"{c}-{n}" for c, _, n in POSITIONAL_CASES])
+def test_positional_arguments_bind_to_kerass_call_signature(real_keras, class_name, kwargs, count):
+    """``layer(x, y)``: Keras binds the call to the layer's ``call()`` (``LayerNormalization``: "too
+    many positional arguments"; ``Dense``: y lands on ``training``, which Keras passes itself);
+    nncalc accepts and refuses the same, with the same reason."""
+    import nncalc.keras as nk
+
+    def outcome(k):
+        x = k.Input((4,))
+        try:
+            out = getattr(k.layers, class_name)(**kwargs)(*([x] * count))
+        except (TypeError, ValueError) as error:
+            return next((m for m in ("too many positional arguments", "multiple values for argument 'training'")
+                         if m in str(error)), "other")
+        return tuple(out.shape)
+
+    assert outcome(nk) == outcome(real_keras)
+
+
+def test_call_signatures_table_is_keras_own(real_keras):
+    """``nncalc/layers/call_signatures.py`` is what ``tools/call_signatures.py`` reads from this Keras."""
+    import importlib.util
+    from pathlib import Path
+
+    from nncalc.layers.call_signatures import POSITIONAL
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "call_signatures.py"
+    spec = importlib.util.spec_from_file_location("call_signatures_tool", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.positional_parameters() == POSITIONAL

@@ -491,6 +491,8 @@ class Layer:
         if not args and "inputs" in kwargs:
             args = (kwargs.pop("inputs"),)
         user_call = tracing.has_user_call(self)
+        if len(args) > 1 and not user_call:
+            self._check_positional_count(len(args))
         # Keras runs a call on concrete values eagerly (no node); see tracing.concrete_call
         eager = tracing.concrete_call(self, args, kwargs, user_call or _is_functional(self))
         if eager:
@@ -553,6 +555,23 @@ class Layer:
             if mask._keras_history is not None:
                 mask._keras_history.operation._outbound_nodes.append(node)
         return outputs
+
+    def _check_positional_count(self, count: int) -> None:
+        """Keras binds a call to its layer's ``call()`` signature: more positional arguments than
+        it takes is a TypeError ("too many positional arguments"), and one that lands on
+        ``training``, which Keras passes itself, is "multiple values for argument 'training'".
+        The signatures of Keras' own layers are in :mod:`nncalc.layers.call_signatures`
+        (generated from Keras)."""
+        from ..layers.call_signatures import POSITIONAL
+
+        for cls in type(self).__mro__:
+            if cls.__module__.startswith("nncalc.layers.") and cls.__name__ in POSITIONAL:
+                names = POSITIONAL[cls.__name__]
+                if names is not None and count > len(names):
+                    raise LayerError(self.name, type(self).__name__, "too many positional arguments")
+                if names is not None and "training" in names[:count]:
+                    raise LayerError(self.name, type(self).__name__, "multiple values for argument 'training'")
+                return
 
     def _build_user_layer(self, args, kwargs, shape_args, shape_kwargs) -> None:
         """Keras' ``_maybe_build`` for a layer with its own ``call()``.

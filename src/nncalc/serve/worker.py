@@ -137,7 +137,7 @@ def preload(filename: str) -> None:
                  "threading", "sysconfig", "zipfile", "csv", "html", "json", "copy", "warnings",
                  "argparse", "random", "statistics", "fractions", "decimal", "unicodedata",
                  "textwrap", "encodings.idna", "encodings.utf_8", "encodings.cp437", "encodings.ascii",
-                 "encodings.latin_1"):
+                 "encodings.latin_1", "gc", "traceback", "select", "inspect", "importlib.util"):
         try:
             importlib.import_module(name)
         except Exception:
