@@ -229,6 +229,24 @@ def at_batch_1(shape) -> tuple:
     return (1,) + shape[1:] if shape else shape
 
 
+def leading_batch_1(shape: tuple) -> tuple:
+    """A leading ``None`` (the batch axis) as 1; any other shape (a constant's) is kept.
+
+    (:func:`at_batch_1` sets axis 0 to 1 whatever it is: for tensors known to carry a batch axis.)
+    """
+    return (1,) + tuple(shape[1:]) if shape and shape[0] is None else tuple(shape)
+
+
+def batch_1_elements(shapes, what: str = "the output") -> int:
+    """Elements of a tensor (or several) as TF's profiler traces it: a leading ``None`` (the
+    batch axis) is 1; any other ``None`` makes the figure unknown (``TFUnknown``)."""
+    total = 0
+    for shape in (shapes if isinstance(shapes, list) else [shapes]):
+        shape = tuple(shape) if isinstance(shape, (tuple, list)) else ()
+        total += dims(leading_batch_1(shape), f"a dimension of {what}")
+    return total
+
+
 def keras_add_op(x1_shape, x2_shape) -> str:
     """The TF op of Keras' ``ops.add(x1, x2)`` on these (batch-1) shapes: ``BiasAdd`` when x2
     squeezes to one dim equal to x1's axis 1 or last axis and x1 has rank ≥ 2, else ``AddV2``

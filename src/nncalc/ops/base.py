@@ -190,7 +190,7 @@ class Operation(Layer):
             return tf_flops.not_modelled(type(self).__name__)
         if not self.tf_ops:
             return {}
-        n = batch_1_elements(output_shape)
+        n = tf_flops.batch_1_elements(output_shape)
         return {op: per_element * n for op, per_element in self.tf_ops.items()}
 
     # ------------------------------------------------------------------ cost
@@ -207,20 +207,6 @@ class Operation(Layer):
                                            Text("per element", "每个元素")))
             terms.append(cost.flops(self.operation, *factors))
         return cost.Cost(terms)
-
-
-def batch_1_elements(shapes, what: str = "the output") -> int:
-    """Elements of a tensor (or several) as TF's profiler traces it: a leading ``None`` (the
-    batch axis) is 1; any other ``None`` makes the figure unknown (``TFUnknown``)."""
-    from ..core import tf_flops
-
-    total = 0
-    for shape in (shapes if isinstance(shapes, list) else [shapes]):
-        shape = tuple(shape) if isinstance(shape, (tuple, list)) else ()
-        if shape and shape[0] is None:
-            shape = (1,) + shape[1:]
-        total += tf_flops.dims(shape, f"a dimension of {what}")
-    return total
 
 
 def _convert(value):

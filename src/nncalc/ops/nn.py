@@ -96,7 +96,7 @@ for _op in (Relu, Relu6, Sigmoid, Softplus, Softsign, Selu, LeakyRelu, Elu):
 
 def _gelu_tf_flops(self, output_shape, *args, **kwargs):
     """TF profiler: tanh approximation 4 Mul, 2 AddV2, 1 Pow per element; exact (erf): 3 Mul, 1 Neg."""
-    from .base import batch_1_elements
+    from ..core.tf_flops import batch_1_elements
 
     n = batch_1_elements(output_shape)
     if getattr(self, "approximate", True):
@@ -120,7 +120,7 @@ class Softmax(Activation):
     def tf_flops_for_call(self, output_shape, *args, **kwargs):
         """TF profiler: one Softmax op, 5 per element, on the last axis (another axis: not modelled)."""
         from ..core import tf_flops
-        from .base import batch_1_elements
+        from ..core.tf_flops import batch_1_elements
 
         if self.axis not in (-1, len(output_shape) - 1):
             return tf_flops.not_modelled(f"{type(self).__name__} (axis={self.axis})")

@@ -17,7 +17,7 @@ import re
 from ..core import cost
 from ..core.explain import Text
 from .base import Constant, Operation, Spec, apply, operand_dtype, operand_shape
-from .base import batch_1_elements
+from ..core.tf_flops import batch_1_elements, leading_batch_1
 from .dtypes import FLOATX, result_type, standardize
 from .shapes import (broadcast_shapes, canonicalize_axis, expand_dims_shape, matmul_shape, reduce_shape,
                      reshape_shape, shape_equal, take_along_axis_shape, to_tuple_or_list, transpose_shape)
@@ -66,13 +66,8 @@ class _Add(BinaryOperation):
         """TF profiler: one AddV2 (or BiasAdd, Keras' TF ``add`` rule) per output element."""
         from ..core import tf_flops
 
-        op = tf_flops.keras_add_op(_at_batch_1(_shape_of(x1)), _at_batch_1(_shape_of(x2)))
+        op = tf_flops.keras_add_op(leading_batch_1(_shape_of(x1)), leading_batch_1(_shape_of(x2)))
         return {op: batch_1_elements(output_shape)}
-
-
-def _at_batch_1(shape: tuple) -> tuple:
-    """A leading ``None`` (the batch axis) as 1; a constant's shape is kept."""
-    return (1,) + shape[1:] if shape and shape[0] is None else shape
 
 
 def _shape_of(value) -> tuple:
