@@ -52,6 +52,8 @@ ENV = {"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "COLUMNS": "8
        "PYTHONHASHSEED": "0"}
 APPLICATIONS = ("ResNet50", "EfficientNetB7", "NASNetLarge")
 STACKS = (1_000, 10_000, 100_000)
+ANALYSED_STACKS = (1_000, 10_000)  # with ANALYSIS_FLAGS
+ANALYSIS_FLAGS = ("--flops", "--memory", "--receptive-field", "--explain")
 DAG_NODES = 10_000
 TOTAL_RE = re.compile(r"Total params: ([\d,]+)")
 
@@ -244,6 +246,17 @@ def make_workloads(cache: Path, selected) -> list[Workload]:
                                   ["-c", DEEP_KERAS, path],
                                   expected_params=gen.sequential_stack_params(n), heavy=n > 1_000,
                                   layers=n))
+    # The same stacks with every analysis on: each is one pass over the graph, so the time
+    # must still grow linearly (issue 9); Keras has no such figures to compare with.
+    all_flags = [f for f in ANALYSIS_FLAGS if nncalc_supports(f)]
+    for n in ANALYSED_STACKS:
+        key = f"stack_{n}_all"
+        if wanted(key) and all_flags:
+            path = str(gen.write(cache / f"stack_{n}.py", gen.sequential_stack_script(n)))
+            items.append(Workload(key, f"Sequential, {n:,} layers (script) `{' '.join(all_flags)}`",
+                                  ["summary", path, *all_flags], None,
+                                  expected_params=gen.sequential_stack_params(n), layers=n,
+                                  keras_note="no such figures in Keras"))
     key = f"dag_{DAG_NODES}"
     if wanted(key):
         path = str(gen.write(cache / f"{key}.py", gen.dag_script(DAG_NODES)))
@@ -335,6 +348,11 @@ def targets(results: dict, baseline: Optional[float]) -> list[str]:
     lines.append(f"| 100,000 layers ≤ 12 × the time of 10,000 | "
                  f"{'–' if ratio is None else f'{ratio:.1f}× ({fmt_time(b)} / {fmt_time(a)})'} | "
                  f"{verdict(None if ratio is None else ratio <= 12)} |")
+    a, b = wall("stack_1000_all"), wall("stack_10000_all")
+    ratio = None if a is None or b is None else b / a
+    lines.append(f"| every analysis on: 10,000 layers ≤ 12 × the time of 1,000 | "
+                 f"{'–' if ratio is None else f'{ratio:.1f}× ({fmt_time(b)} / {fmt_time(a)})'} | "
+                 f"{verdict(None if ratio is None else ratio <= 12)} |")
     if "gpt3" in results:
         w, mine, _ = results["gpt3"]
         t, kb = mine.median("wall"), mine.median("rss_kb")
@@ -378,7 +396,8 @@ def main(argv=None) -> int:
     parser.add_argument("--keras-runs", type=int, default=None, help="Keras runs per workload (default: --runs; 1 with --quick)")
     parser.add_argument("--timeout", type=float, default=180, help="seconds before a Keras run is killed (default 180)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="workloads: import seed_cnn ResNet50 "
-                        "EfficientNetB7 NASNetLarge stack_1000 stack_10000 stack_100000 dag_10000 gpt3")
+                        "EfficientNetB7 NASNetLarge stack_1000 stack_10000 stack_100000 stack_1000_all "
+                        "stack_10000_all dag_10000 gpt3")
     parser.add_argument("--no-keras", action="store_true", help="run nncalc only")
     parser.add_argument("--nncalc-flags", default="", help="extra flags for every `nncalc summary` run")
     parser.add_argument("--cache", type=Path, default=gen.CACHE, help="generated files (default benchmarks/.cache)")

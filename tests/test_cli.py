@@ -128,3 +128,23 @@ def test_a_reader_that_stops_early_gets_no_traceback(command):
 @pytest.mark.parametrize("argv", [[], ["summary"], ["summary", "x.py", "--format", "yaml"]])
 def test_usage_errors_exit_2(argv):
     assert run_nncalc(*argv).returncode == 2
+
+
+def test_only_the_real_command_collects_young_objects_only(tmp_path):
+    """The command leaves its layers to the end of the process (no older-generation
+    collections); an in-process call keeps the caller's garbage-collector settings."""
+    import ast
+    import gc
+
+    from nncalc.cli import main
+
+    script = tmp_path / "model.py"
+    script.write_text("import gc, sys\nimport keras\nprint('thresholds', gc.get_threshold(), file=sys.stderr)\n"
+                      "model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n")
+    result = run_nncalc("summary", script)
+    assert result.returncode == 0, result.stderr
+    young, older, oldest = ast.literal_eval(result.stderr.split("thresholds", 1)[1].strip().splitlines()[0])
+    assert young == gc.get_threshold()[0] and older >= 1 << 30 and oldest >= 1 << 30
+    before = gc.get_threshold()
+    assert main(["summary", str(script)]) == 0
+    assert gc.get_threshold() == before

@@ -14,7 +14,7 @@ import importlib.machinery
 import os
 import runpy
 import sys
-from dataclasses import dataclass
+from .core.records import record
 from typing import Optional
 
 from .errors import ScriptTimeout
@@ -97,7 +97,7 @@ def keras_aliases():
         sys.modules.update(saved)
 
 
-@dataclass
+@record
 class ScriptError(Exception):
     """A user script failed: where (file:line) and why, ready for one line of output."""
 

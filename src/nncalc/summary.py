@@ -17,13 +17,13 @@ Which rows, in which order, and what they say follows Keras 3
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .core.records import field, record
 from typing import Callable, Optional
 
 from .core.explain import Explanation
 from .core.layer import Layer
 
-@dataclass
+@record
 class LayerRow:
     """One row of the table."""
 
@@ -62,7 +62,7 @@ def _set_explanation(row: LayerRow, value: Optional[Explanation]) -> None:
     row._explanation = value
 
 
-# A property over the dataclass field: LayerRow(explanation=...) still works, and a row made
+# A property over the record field: LayerRow(explanation=...) still works, and a row made
 # without one derives it on first use (nothing is derived for the plain table).
 LayerRow.explanation = property(_get_explanation, _set_explanation)
 
@@ -90,7 +90,7 @@ class lazy_explanations:
         return False
 
 
-@dataclass
+@record
 class ModelSummary:
     """One model: its rows in Keras' order and its totals (with byte sizes, 1 KB = 1024 B)."""
 
@@ -112,7 +112,7 @@ class ModelSummary:
         return self.trainable_bytes + self.non_trainable_bytes + self.optimizer_bytes
 
 
-@dataclass
+@record
 class Summary:
     """Every model of a script, file or object, in the order they were summarized."""
 

@@ -58,7 +58,12 @@ PLAIN_PRODUCTS = {
     "dot_axes2_5x6_7x6": ["BatchMatMulV2"],
 }
 
-DEFAULT_APPS = ["ResNet50", "MobileNetV2", "DenseNet121", "MobileNetV3Small", "ConvNeXtTiny"]
+# By default the smallest model of every keras.applications module (each module is one
+# architecture: its other constructors differ in widths, depths and input sizes only);
+# NNCALC_TF_APPS=all runs all 40 (about 15 min; see README "Tests").
+DEFAULT_APPS = ["ConvNeXtTiny", "DenseNet121", "EfficientNetB0", "EfficientNetV2B0", "InceptionResNetV2",
+                "InceptionV3", "MobileNet", "MobileNetV2", "MobileNetV3Small", "NASNetMobile",
+                "ResNet50V2", "VGG16", "VGG19", "Xception", "ResNet50"]
 RESNET50_TOTAL = 7_755_299_312
 
 

@@ -189,6 +189,13 @@ layer_case("upsampling3d_3x3x3x2", "UpSampling3D", "layers.UpSampling3D(2)", (3,
 # --- embeddings and einsum -------------------------------------------------------------
 layer_case("embedding_100x8_len5", "Embedding", "layers.Embedding(100, 8)", (5,), dtype="int32")
 layer_case("embedding_50x3_len7_mask", "Embedding", "layers.Embedding(50, 3, mask_zero=True)", (7,), dtype="int32")
+layer_case("revemb_reverse_6x8_v20", "ReversibleEmbedding (reverse)", "layers.ReversibleEmbedding(20, 8)", (6, 8), call=", reverse=True")
+layer_case("revemb_reverse_3x5_v11", "ReversibleEmbedding (reverse)", "layers.ReversibleEmbedding(11, 5)", (3, 5), call=", reverse=True")
+layer_case("revemb_reverse_untied_6x8_v20", "ReversibleEmbedding (reverse)", "layers.ReversibleEmbedding(20, 8, tie_weights=False)", (6, 8), call=", reverse=True")
+layer_case("revemb_reverse_cap_6x8_v20", "ReversibleEmbedding (reverse)", "layers.ReversibleEmbedding(20, 8, logit_soft_cap=30.0)", (6, 8), call=", reverse=True")
+layer_case("revemb_reverse_cap_4x3_v7", "ReversibleEmbedding (reverse)", "layers.ReversibleEmbedding(7, 3, logit_soft_cap=5.0)", (4, 3), call=", reverse=True")
+layer_case("revemb_reverse_lora_6x8_v20_r2", "ReversibleEmbedding (reverse)", "layers.ReversibleEmbedding(20, 8, lora_rank=2)", (6, 8), call=", reverse=True")
+layer_case("revemb_reverse_lora_5x4_v9_r3", "ReversibleEmbedding (reverse)", "layers.ReversibleEmbedding(9, 4, lora_rank=3)", (5, 4), call=", reverse=True")
 layer_case("einsumdense_ab_bc_32_16", "EinsumDense", "layers.EinsumDense('ab,bc->ac', output_shape=16, bias_axes='c')", (32,))
 layer_case("einsumdense_abc_cd_6x8_4", "EinsumDense", "layers.EinsumDense('abc,cd->abd', output_shape=(None, 4), bias_axes='d')", (6, 8))
 layer_case("einsumdense_abc_cde_nobias_6x8_2x3", "EinsumDense", "layers.EinsumDense('abc,cde->abde', output_shape=(None, 2, 3))", (6, 8))
@@ -259,6 +266,107 @@ q = keras.Input(shape=(4, 6))
 v = keras.Input(shape=(9, 6))
 model = keras.Model([q, v], layers.AdditiveAttention(use_scale=False)([q, v]))
 """)
+source_case("gqa_cross_6x16_7x16_hd4_q4_kv2", "GroupQueryAttention", """
+q = keras.Input(shape=(6, 16))
+v = keras.Input(shape=(7, 16))
+model = keras.Model([q, v], layers.GroupQueryAttention(4, 4, 2)(q, v))
+""")
+source_case("gqa_self_nobias_5x12_hd3_q6_kv3", "GroupQueryAttention", """
+x = keras.Input(shape=(5, 12))
+model = keras.Model(x, layers.GroupQueryAttention(3, 6, 3, use_bias=False)(x, x))
+""")
+source_case("gqa_dropout_5x12_hd3_q6_kv3", "GroupQueryAttention", """
+x = keras.Input(shape=(5, 12))
+model = keras.Model(x, layers.GroupQueryAttention(3, 6, 3, dropout=0.1)(x, x))
+""")
+source_case("gqa_scores_5x12_hd3_q6_kv2", "GroupQueryAttention", """
+x = keras.Input(shape=(5, 12))
+model = keras.Model(x, layers.GroupQueryAttention(3, 6, 2)(x, x, return_attention_scores=True))
+""")
+source_case("gqa_causal_6x16_7x16_hd4_q4_kv2", "GroupQueryAttention", """
+q = keras.Input(shape=(6, 16))
+v = keras.Input(shape=(7, 16))
+model = keras.Model([q, v], layers.GroupQueryAttention(4, 4, 2)(q, v, use_causal_mask=True))
+""")
+source_case("gqa_causal_dropout_5x12_hd3_q6_kv3", "GroupQueryAttention", """
+x = keras.Input(shape=(5, 12))
+model = keras.Model(x, layers.GroupQueryAttention(3, 6, 3, dropout=0.1)(x, x, use_causal_mask=True))
+""")
+source_case("gqa_causal_mask_5x12_hd3_q6_kv3", "GroupQueryAttention", """
+x = keras.Input(shape=(5, 12))
+m = keras.Input(shape=(5, 5), dtype='bool')
+model = keras.Model([x, m], layers.GroupQueryAttention(3, 6, 3)(x, x, attention_mask=m, use_causal_mask=True))
+""")
+source_case("gqa_gate_5x12_hd3_q6_kv3", "GroupQueryAttention", """
+x = keras.Input(shape=(5, 12))
+model = keras.Model(x, layers.GroupQueryAttention(3, 6, 3, use_gate=True)(x, x))
+""")
+source_case("gqa_window_5x12_hd3_q6_kv3", "GroupQueryAttention", """
+x = keras.Input(shape=(5, 12))
+model = keras.Model(x, layers.GroupQueryAttention(3, 6, 3, sliding_window=2)(x, x))
+""")
+source_case("gqa_window_causal_5x12_hd3_q6_kv3", "GroupQueryAttention", """
+x = keras.Input(shape=(5, 12))
+model = keras.Model(x, layers.GroupQueryAttention(3, 6, 3, sliding_window=2)(x, x, use_causal_mask=True))
+""")
+source_case("mha_gate_6x16_h2_k4", "MultiHeadAttention (arguments)", """
+x = keras.Input(shape=(6, 16))
+model = keras.Model(x, layers.MultiHeadAttention(2, 4, use_gate=True)(x, x))
+""")
+source_case("mha_gate_5x8_7x6_h3_k2_v5", "MultiHeadAttention (arguments)", """
+q = keras.Input(shape=(5, 8))
+v = keras.Input(shape=(7, 6))
+model = keras.Model([q, v], layers.MultiHeadAttention(3, 2, value_dim=5, use_gate=True)(q, v))
+""")
+source_case("mha_window_6x16_h2_k4", "MultiHeadAttention (arguments)", """
+x = keras.Input(shape=(6, 16))
+model = keras.Model(x, layers.MultiHeadAttention(2, 4, sliding_window=2)(x, x))
+""")
+source_case("mha_window_causal_6x16_h2_k4", "MultiHeadAttention (arguments)", """
+x = keras.Input(shape=(6, 16))
+model = keras.Model(x, layers.MultiHeadAttention(2, 4, sliding_window=3)(x, x, use_causal_mask=True))
+""")
+source_case("mha_causal_mask_6x16_h2_k4", "MultiHeadAttention (arguments)", """
+x = keras.Input(shape=(6, 16))
+m = keras.Input(shape=(6, 6), dtype='bool')
+model = keras.Model([x, m], layers.MultiHeadAttention(2, 4)(x, x, attention_mask=m, use_causal_mask=True))
+""")
+source_case("mha_causal_dropout_5x8_h2_k3", "MultiHeadAttention (arguments)", """
+x = keras.Input(shape=(5, 8))
+model = keras.Model(x, layers.MultiHeadAttention(2, 3, dropout=0.2)(x, x, use_causal_mask=True))
+""")
+source_case("mha_4d_axis2_3x5x8_h2_k4", "MultiHeadAttention (arguments)", """
+x = keras.Input(shape=(3, 5, 8))
+model = keras.Model(x, layers.MultiHeadAttention(2, 4, attention_axes=(2,))(x, x))
+""")
+source_case("mha_4d_axis1_3x5x8_h2_k4", "MultiHeadAttention (arguments)", """
+x = keras.Input(shape=(3, 5, 8))
+model = keras.Model(x, layers.MultiHeadAttention(2, 4, attention_axes=(1,))(x, x))
+""")
+source_case("mha_5d_axes23_2x3x4x6_h2_k3", "MultiHeadAttention (arguments)", """
+x = keras.Input(shape=(2, 3, 4, 6))
+model = keras.Model(x, layers.MultiHeadAttention(2, 3, attention_axes=(2, 3))(x, x))
+""")
+source_case("attention_scores_5x8_7x8", "Attention (arguments)", """
+q = keras.Input(shape=(5, 8))
+v = keras.Input(shape=(7, 8))
+model = keras.Model([q, v], layers.Attention()([q, v], return_attention_scores=True))
+""")
+source_case("attention_concat_scores_4x6_9x6", "Attention (arguments)", """
+q = keras.Input(shape=(4, 6))
+v = keras.Input(shape=(9, 6))
+model = keras.Model([q, v], layers.Attention(score_mode='concat')([q, v], return_attention_scores=True))
+""")
+source_case("attention_4d_3x5x8_3x7x8", "Attention (arguments)", """
+q = keras.Input(shape=(3, 5, 8))
+v = keras.Input(shape=(3, 7, 8))
+model = keras.Model([q, v], layers.Attention()([q, v]))
+""")
+source_case("attention_4d_scale_2x4x6_2x5x6", "Attention (arguments)", """
+q = keras.Input(shape=(2, 4, 6))
+v = keras.Input(shape=(2, 5, 6))
+model = keras.Model([q, v], layers.Attention(use_scale=True)([q, v]))
+""")
 
 # --- recurrent -------------------------------------------------------------------------
 for rnn in ["SimpleRNN", "LSTM", "GRU"]:
@@ -272,7 +380,30 @@ for rnn in ["SimpleRNN", "LSTM", "GRU"]:
 layer_case("gru_noreset_5x3_u4", "GRU", "layers.GRU(4, reset_after=False)", (5, 3))
 layer_case("gru_noreset_unroll_5x3_u4", "GRU", "layers.GRU(4, reset_after=False, unroll=True)", (5, 3))
 layer_case("lstm_nobias_5x3_u4", "LSTM", "layers.LSTM(4, use_bias=False)", (5, 3))
+layer_case("gru_unroll_nobias_5x3_u4", "GRU (unroll, no bias)", "layers.GRU(4, unroll=True, use_bias=False)", (5, 3))
+layer_case("gru_unroll_nobias_seq_4x2_u3", "GRU (unroll, no bias)", "layers.GRU(3, unroll=True, use_bias=False, return_sequences=True)", (4, 2))
+layer_case("gru_unroll_nobias_noreset_5x3_u4", "GRU (unroll, no bias)", "layers.GRU(4, unroll=True, use_bias=False, reset_after=False)", (5, 3))
+layer_case("gru_unroll_nobias_noreset_4x2_u3", "GRU (unroll, no bias)", "layers.GRU(3, unroll=True, use_bias=False, reset_after=False)", (4, 2))
+layer_case("simplernn_gelu_5x3_u4", "RNN (activations)", "layers.SimpleRNN(4, activation='gelu')", (5, 3))
+layer_case("gru_gelu_hardsig_6x2_u3", "RNN (activations)", "layers.GRU(3, activation='gelu', recurrent_activation='hard_sigmoid')", (6, 2))
+layer_case("lstm_gelu_5x3_u4", "RNN (activations)", "layers.LSTM(4, activation='gelu')", (5, 3))
+layer_case("lstm_swish_hardsig_4x2_u3", "RNN (activations)", "layers.LSTM(3, activation='swish', recurrent_activation='hard_sigmoid')", (4, 2))
+layer_case("simplernn_gelu_unroll_4x3_u2", "RNN (activations)", "layers.SimpleRNN(2, activation='gelu', unroll=True)", (4, 3))
+layer_case("convlstm2d_3x6x6x2_f4_k3", "ConvLSTM2D", "layers.ConvLSTM2D(4, 3)", (3, 6, 6, 2))
+layer_case("convlstm1d_4x7x3_f2_k2_seq", "ConvLSTM1D", "layers.ConvLSTM1D(2, 2, return_sequences=True)", (4, 7, 3))
+layer_case("convlstm2d_same_s2_nobias_3x7x5x3_f3_k3", "ConvLSTM2D", "layers.ConvLSTM2D(3, 3, strides=2, padding='same', use_bias=False)", (3, 7, 5, 3))
+layer_case("convlstm3d_2x4x4x4x1_f2_k2_state", "ConvLSTM3D", "layers.ConvLSTM3D(2, 2, return_state=True)", (2, 4, 4, 4, 1))
+layer_case("lstm_gelu_unroll_3x2_u2", "RNN (activations)", "layers.LSTM(2, activation='gelu', unroll=True)", (3, 2))
+layer_case("lstm_hardsig_unroll_4x3_u3", "RNN (activations)", "layers.LSTM(3, recurrent_activation='hard_sigmoid', unroll=True)", (4, 3))
+layer_case("gru_gelu_hardsig_unroll_3x2_u2", "RNN (activations)", "layers.GRU(2, activation='gelu', recurrent_activation='hard_sigmoid', unroll=True)", (3, 2))
+layer_case("gru_noreset_swish_unroll_4x3_u3", "RNN (activations)", "layers.GRU(3, activation='swish', reset_after=False, unroll=True)", (4, 3))
 layer_case("bidirectional_lstm_5x3_u4", "Bidirectional", "layers.Bidirectional(layers.LSTM(4))", (5, 3))
+layer_case("bidirectional_gru_sum_5x4_u3", "Bidirectional (merge)", "layers.Bidirectional(layers.GRU(3), merge_mode='sum')", (5, 4))
+layer_case("bidirectional_rnn_mul_seq_5x4_u3", "Bidirectional (merge)", "layers.Bidirectional(layers.SimpleRNN(3, return_sequences=True), merge_mode='mul')", (5, 4))
+layer_case("bidirectional_lstm_ave_5x4_u3", "Bidirectional (merge)", "layers.Bidirectional(layers.LSTM(3), merge_mode='ave')", (5, 4))
+layer_case("bidirectional_rnn_ave_seq_6x2_u4", "Bidirectional (merge)", "layers.Bidirectional(layers.SimpleRNN(4, return_sequences=True), merge_mode='ave')", (6, 2))
+layer_case("bidirectional_gru_none_5x4_u3", "Bidirectional (merge)", "layers.Bidirectional(layers.GRU(3), merge_mode=None)", (5, 4))
+layer_case("bidirectional_gru_sum_state_5x4_u3", "Bidirectional (merge)", "layers.Bidirectional(layers.GRU(3, return_state=True), merge_mode='sum')", (5, 4))
 
 # --- preprocessing ---------------------------------------------------------------------
 layer_case("rescaling_8x6", "Rescaling", "layers.Rescaling(1 / 255)", (8, 6))
@@ -283,6 +414,13 @@ layer_case("normalization_invert_4x4x3", "Normalization", "layers.Normalization(
 layer_case("resizing_bilinear_8x8x3_to_4x6", "Resizing", "layers.Resizing(4, 6)", (8, 8, 3))
 layer_case("resizing_nearest_5x5x2_to_10x7", "Resizing", "layers.Resizing(10, 7, interpolation='nearest')", (5, 5, 2))
 layer_case("resizing_bilinear_crop_8x6x3_to_4x4", "Resizing", "layers.Resizing(4, 4, crop_to_aspect_ratio=True)", (8, 6, 3))
+layer_case("resizing_bicubic_8x6x3_to_4x4", "Resizing (interpolation)", "layers.Resizing(4, 4, interpolation='bicubic')", (8, 6, 3))
+layer_case("resizing_area_7x5x2_to_3x4", "Resizing (interpolation)", "layers.Resizing(3, 4, interpolation='area')", (7, 5, 2))
+layer_case("resizing_lanczos3_8x6x3_to_4x4", "Resizing (interpolation)", "layers.Resizing(4, 4, interpolation='lanczos3')", (8, 6, 3))
+layer_case("resizing_lanczos5_5x5x2_to_9x7", "Resizing (interpolation)", "layers.Resizing(9, 7, interpolation='lanczos5')", (5, 5, 2))
+layer_case("resizing_antialias_8x6x3_to_4x4", "Resizing (interpolation)", "layers.Resizing(4, 4, antialias=True)", (8, 6, 3))
+layer_case("resizing_bicubic_antialias_5x7x2_to_3x3", "Resizing (interpolation)", "layers.Resizing(3, 3, interpolation='bicubic', antialias=True)", (5, 7, 2))
+layer_case("resizing_lanczos3_crop_8x6x3_to_4x4", "Resizing (interpolation)", "layers.Resizing(4, 4, interpolation='lanczos3', crop_to_aspect_ratio=True)", (8, 6, 3))
 layer_case("centercrop_8x8x3_to_4x6", "CenterCrop", "layers.CenterCrop(4, 6)", (8, 8, 3))
 layer_case("centercrop_upsize_4x4x3_to_6x5", "CenterCrop", "layers.CenterCrop(6, 5)", (4, 4, 3))
 
@@ -356,6 +494,14 @@ layer_case("cf_bn_ax1", "BatchNormalization (bn_ax1)", "layers.BatchNormalizatio
 layer_case("dense_lora", "Dense (dense_lora)", "layers.Dense(6, lora_rank=2)", (8,))
 layer_case("dense_lora_3d", "Dense (dense_lora_3d)", "layers.Dense(6, lora_rank=3, lora_alpha=6.0, activation='relu')", (5, 8))
 layer_case("dense_lora_nobias", "Dense (dense_lora_nobias)", "layers.Dense(4, lora_rank=1, use_bias=False)", (7,))
+layer_case("conv2d_lora_8x8x3_k3_f6_r2", "Conv2D (lora)", "layers.Conv2D(6, 3, lora_rank=2)", (8, 8, 3))
+layer_case("conv2d_lora_same_nobias_7x9x4_k3x2_f5_r3", "Conv2D (lora)", "layers.Conv2D(5, (3, 2), padding='same', lora_rank=3, use_bias=False)", (7, 9, 4))
+layer_case("conv1d_lora_10x4_k3_f6_r2", "Conv1D (lora)", "layers.Conv1D(6, 3, lora_rank=2)", (10, 4))
+layer_case("conv3d_lora_5x5x5x2_k3_f4_r2", "Conv3D (lora)", "layers.Conv3D(4, 3, lora_rank=2)", (5, 5, 5, 2))
+layer_case("einsumdense_lora_ab_bc_32_16_r4", "EinsumDense (lora)", "layers.EinsumDense('ab,bc->ac', 16, bias_axes='c', lora_rank=4)", (32,))
+layer_case("einsumdense_lora_abc_cde_5x8_r2", "EinsumDense (lora)", "layers.EinsumDense('abc,cde->abde', (5, 2, 3), bias_axes='de', lora_rank=2)", (5, 8))
+layer_case("embedding_lora_20x8_len6_r3", "Embedding (lora)", "layers.Embedding(20, 8, lora_rank=3)", (6,), dtype="int32")
+layer_case("embedding_lora_50x6_4x5_r2_alpha", "Embedding (lora)", "layers.Embedding(50, 6, lora_rank=2, lora_alpha=8.0)", (4, 5), dtype="int32")
 layer_case("td_dense", "TimeDistributed (td_dense)", "layers.TimeDistributed(layers.Dense(4))", (5, 8))
 layer_case("td_conv", "TimeDistributed (td_conv)", "layers.TimeDistributed(layers.Conv2D(4, 3))", (3, 8, 8, 2))
 layer_case("td_bn", "TimeDistributed (td_bn)", "layers.TimeDistributed(layers.BatchNormalization())", (3, 6))
@@ -395,6 +541,40 @@ OPS_CASES = {  # id -> (layer key, expression on the input x of shape (None, 4, 
     "hard_silu": ("ops.hard_silu", "keras.ops.hard_silu(x)"), "log_sigmoid": ("ops.log_sigmoid", "keras.ops.log_sigmoid(x)"),
     "gelu": ("ops.gelu", "keras.ops.gelu(x)"), "gelu_exact": ("ops.gelu", "keras.ops.gelu(x, approximate=False)"),
     "cast_where": ("ops.where", "keras.ops.where(x > 0, keras.ops.cast(x, 'float16'), 0.0)"),
+    # issue 6: convolution ops (the layers' rules without bias), einsum, gather/repeat, softmax axes,
+    # and ops whose TF op type has no flops statistic (top_k, FFT, linalg, affine_transform)
+    "conv": ("ops.conv", "keras.ops.conv(x, keras.ops.ones((3, 3, 8, 5)))"),
+    "conv_s2_same": ("ops.conv", "keras.ops.conv(x, keras.ops.ones((3, 2, 8, 4)), strides=2, padding='same')"),
+    "conv_1d_dilated": ("ops.conv", "keras.ops.conv(keras.ops.reshape(x, (-1, 24, 8)), keras.ops.ones((3, 8, 4)), dilation_rate=2)"),
+    "depthwise_conv": ("ops.depthwise_conv", "keras.ops.depthwise_conv(x, keras.ops.ones((3, 3, 8, 2)))"),
+    "depthwise_conv_s2_same": ("ops.depthwise_conv", "keras.ops.depthwise_conv(x, keras.ops.ones((2, 3, 8, 1)), strides=2, padding='same')"),
+    "separable_conv": ("ops.separable_conv", "keras.ops.separable_conv(x, keras.ops.ones((3, 3, 8, 2)), keras.ops.ones((1, 1, 16, 5)))"),
+    "separable_conv_same": ("ops.separable_conv", "keras.ops.separable_conv(x, keras.ops.ones((2, 3, 8, 1)), keras.ops.ones((1, 1, 8, 3)), padding='same')"),
+    "einsum_matmul": ("ops.einsum", "keras.ops.einsum('abcd,abed->abce', x, x)"),
+    "einsum_matmul_const": ("ops.einsum", "keras.ops.einsum('abc,cd->abd', keras.ops.reshape(x, (-1, 24, 8)), keras.ops.ones((8, 3)))"),
+    "einsum_other": ("ops.einsum", "keras.ops.einsum('abcd,de->abce', x, keras.ops.ones((8, 5)))[:, :1, :1, :1] + keras.ops.einsum('abcd,bd->ac', x, keras.ops.ones((4, 8)))[:, None, :, None]"),
+    "softmax_axis1": ("ops.softmax", "keras.ops.softmax(x, axis=1)"),
+    "softmax_axis2": ("ops.softmax", "keras.ops.softmax(x[:, :3], axis=2)"),
+    "softmax_axis_none": ("ops.softmax", "keras.ops.softmax(x, axis=None)"),
+    "softmax_axis_none_slice": ("ops.softmax", "keras.ops.softmax(x[:, 1:3], axis=None)"),
+    "take": ("ops.take", "keras.ops.take(x, keras.ops.cast(keras.ops.ones((3,)), 'int32'), axis=2)"),
+    "take_2d_indices": ("ops.take", "keras.ops.take(x, keras.ops.cast(keras.ops.zeros((2, 2)), 'int32'), axis=3)"),
+    "take_along_axis": ("ops.take_along_axis", "keras.ops.take_along_axis(x, keras.ops.zeros((1, 4, 6, 2), dtype='int32'), axis=3)"),
+    "take_along_axis_1": ("ops.take_along_axis", "keras.ops.take_along_axis(x, keras.ops.zeros((1, 2, 6, 8), dtype='int32'), axis=1)"),
+    "repeat": ("ops.repeat", "keras.ops.repeat(x, 2, axis=1)"),
+    "repeat_last": ("ops.repeat", "keras.ops.repeat(x, 3, axis=3)"),
+    "top_k": ("ops.top_k", "keras.ops.top_k(x, 3)[0]"),
+    "fft_rfft": ("ops.fft", "keras.ops.fft((x, x))[0] + keras.ops.rfft(x, fft_length=14)[0][..., :8]"),
+    "fft2_irfft": ("ops.fft2", "keras.ops.fft2((x, x))[1] + keras.ops.irfft((x, x), fft_length=8)"),
+    "ifft2": ("ops.ifft2", "keras.ops.add(*keras.ops.ifft2((x, x)))"),
+    "ifft2_small": ("ops.ifft2", "keras.ops.multiply(*keras.ops.ifft2((x[:, :2], x[:, 1:3])))"),
+    "linalg": ("ops.inv", "keras.ops.inv(keras.ops.reshape(x, (-1, 12, 4, 4))) + keras.ops.cholesky(keras.ops.reshape(x, (-1, 12, 4, 4))) "
+                          "+ keras.ops.solve(keras.ops.reshape(x, (-1, 12, 4, 4)), keras.ops.reshape(x, (-1, 12, 4, 4))) "
+                          "+ keras.ops.det(keras.ops.reshape(x, (-1, 12, 4, 4)))[..., None, None]"),
+    "linalg_decompositions": ("ops.qr", "keras.ops.qr(x)[0][..., :1] + keras.ops.svd(x, compute_uv=False)[..., None] "
+                                        "+ keras.ops.reshape(keras.ops.eigh(keras.ops.reshape(x, (-1, 12, 4, 4)))[0], (-1, 4, 12, 1))[..., :6, :]"),
+    "affine_transform": ("ops.image.affine_transform", "keras.ops.image.affine_transform(x, keras.ops.ones((1, 8)))"),
+    "affine_transform_nearest": ("ops.image.affine_transform", "keras.ops.image.affine_transform(x, keras.ops.ones((8,)), interpolation='nearest')"),
 }
 for _id, (_layer, _expr) in OPS_CASES.items():
     source_case(f"ops_{_id}", _layer, f"""

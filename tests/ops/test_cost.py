@@ -88,3 +88,26 @@ def test_pooling_conv_transpose_and_norm_costs():
     assert costs["norm"].flops == 2 * per_sample(signal.shape)
     for name in ("norm_1", "inv", "rfft"):
         assert costs[name].flops is None and costs[name].why_unknown() is not None
+
+
+
+@pytest.mark.parametrize("implicit, explicit, shapes", [
+    ("bij,bjk", "bij,bjk->ik", ((3, 5, 4), (3, 4, 6))),
+    ("bji,bjk", "bji,bjk->ik", ((2, 4, 5), (2, 4, 6))),
+    ("abc,cd", "abc,cd->abd", ((None, 5, 4), (4, 7))),
+])
+def test_einsum_implicit_output_counts_as_numpy_output(implicit, explicit, shapes):
+    """Without '->' the output is numpy's (letters appearing once, sorted): the MACs of the written-out
+    equation, = output elements per sample × the sizes of the letters summed over."""
+    a = nk.Input(batch_shape=shapes[0])
+    b = nk.Input(batch_shape=shapes[1]) if len(shapes[1]) == 3 else nk.ops.ones(shapes[1])
+    inputs = [a, b] if len(shapes[1]) == 3 else [a]
+    got, written = nk.ops.einsum(implicit, a, b), nk.ops.einsum(explicit, a, b)
+    costs = row_costs([got, written], inputs)
+    sizes = {}
+    for letters, shape in zip(explicit.split("->")[0].split(","), shapes):
+        sizes.update({c: d for c, d in zip(letters, shape) if d is not None})
+    summed = set(explicit.split("->")[0].replace(",", "")) - set(explicit.split("->")[1])
+    assert got.shape == written.shape
+    assert costs["einsum"].macs == costs["einsum_1"].macs == per_sample(written.shape) * math.prod(
+        sizes[c] for c in summed)

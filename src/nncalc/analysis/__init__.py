@@ -7,11 +7,11 @@ the summary (:class:`ModelAnalysis`), which renderers only format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..core.records import field, record
 from typing import Optional
 
 
-@dataclass
+@record
 class AnalysisOptions:
     """Which figures to compute, and for what training set-up."""
 
@@ -29,7 +29,7 @@ class AnalysisOptions:
         return self.flops or self.memory or self.receptive_field
 
 
-@dataclass
+@record
 class ModelAnalysis:
     """The model-wide figures (the per-row ones live on each row)."""
 

@@ -17,7 +17,7 @@ Conventions (README, "Memory"):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from ..core.records import field, record
 from typing import Optional
 
 from ..core.dtypes import DTYPE_BITS
@@ -54,7 +54,7 @@ def activation_steps(tensors) -> list:
     return steps
 
 
-@dataclass
+@record
 class MemoryReport:
     """Every memory figure of one model (bytes; ``None`` when a dimension is unknown)."""
 

@@ -42,16 +42,19 @@ which returns ``{tensor axis: Window}`` (or a :class:`ReceptiveField` such as
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field
-from fractions import Fraction
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..core.explain import Step, Text
+from ..core.records import field, record
 
-Number = Fraction
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+# Sizes, jumps and starts are exact fractions (a transposed window's jump is 1/stride);
+# ``fractions`` is imported when a field is computed, not with the layers that declare windows.
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Window:
     """How one layer maps positions along one spatial axis (see the module docstring).
 
@@ -98,7 +101,7 @@ def spatial_axes(rank: int, data_format: str) -> list[int]:
 
 
 # ---------------------------------------------------------------------- the figures
-@dataclass(frozen=True)
+@record(frozen=True)
 class AxisField:
     """size, jump and start along one axis (None: depends on an unknown size)."""
 
@@ -114,20 +117,26 @@ class AxisField:
         return self.start - half, self.start + half
 
 
-IDENTITY = AxisField(Fraction(1), Fraction(1), Fraction(0))
+def identity() -> AxisField:
+    """The field of an input position: itself (size 1, jump 1, start 0)."""
+    from fractions import Fraction
+
+    return AxisField(Fraction(1), Fraction(1), Fraction(0))
 
 
 def fmt(x) -> str:
     """``7`` / ``0.5`` / ``?``."""
     if x is None:
         return "?"
+    from fractions import Fraction
+
     x = Fraction(x)
     if x.denominator == 1:
         return str(x.numerator)
     return f"{float(x):.4g}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReceptiveField:
     """A row's receptive field: per spatial axis (size, jump, start), or global/stopped/unknown.
 
@@ -145,6 +154,8 @@ class ReceptiveField:
 
     def to_json(self) -> dict:
         """{"kind", "text" (the cell), "axes": [{"axis", "size", "jump", "start"}], "reason"} (numbers or null)."""
+        from fractions import Fraction
+
         def number(x):
             return None if x is None else (int(x) if Fraction(x).denominator == 1 else float(x))
 
@@ -154,7 +165,7 @@ class ReceptiveField:
                 "reason": self.reason.en if self.reason is not None else None}
 
     def field_of(self, axis: int) -> AxisField:
-        return dict(zip(self.axis_ids, self.axes)).get(axis, IDENTITY)
+        return dict(zip(self.axis_ids, self.axes)).get(axis) or identity()
 
     def __str__(self) -> str:
         if self.kind == "global":
@@ -191,6 +202,8 @@ def unknown(why: Text) -> ReceptiveField:
 # ---------------------------------------------------------------------- one window
 def apply_window(f: AxisField, w: Window) -> tuple[AxisField, str]:
     """The field after window ``w``, and the formula that gives it (numbers only)."""
+    from fractions import Fraction
+
     k1 = Fraction(w.extent - 1)
     if w.transposed:
         jump = f.jump / w.stride
@@ -227,7 +240,7 @@ def union(fields: list) -> ReceptiveField:
     axes = sorted({a for f in known for a in f.axis_ids})
     result = []
     for axis in axes:
-        per = [f.field_of(axis) for f in known] + ([IDENTITY] if len(known) < len(fields) else [])
+        per = [f.field_of(axis) for f in known] + ([identity()] if len(known) < len(fields) else [])
         jumps = {a.jump for a in per}
         if len(jumps) > 1:
             return unknown(Text(f"branches merged with different jumps ({', '.join(fmt(j) for j in sorted(jumps))})",

@@ -24,13 +24,13 @@ makes the figures unknown (never a guess): the cost says which dimension.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Optional
 
 from .explain import Step, Text, num
+from .records import field, record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Factor:
     """One factor of a term: its value, how it was computed, and what it counts."""
 
@@ -49,7 +49,7 @@ def factor(values, word: Optional[Text] = None) -> Factor:
     return Factor(value, text, word)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Term:
     """``label: f1 × f2 × ... = value``; ``kind`` is "macs" (products) or "flops" (other ops)."""
 
@@ -88,7 +88,7 @@ NO_COMPUTE = Text("no arithmetic (only moves or copies values)", "无算术运�
 INFERENCE_NOOP = Text("does nothing in inference", "推理时不做任何运算")
 
 
-@dataclass
+@record
 class Cost:
     """The MACs and FLOPs of one or more calls of a layer, as a list of terms.
 

@@ -10,11 +10,12 @@ and need no translation.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from .records import field, record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Text:
     """One phrase in each language nncalc speaks."""
 
@@ -35,7 +36,7 @@ def say(label: Optional[Label], lang: str) -> str:
     return label(lang) if isinstance(label, Text) else label
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     """One derived figure: ``label: formula = value`` plus, optionally, the rule in words."""
 
@@ -46,7 +47,7 @@ class Step:
     rule: Optional[Label] = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Derived:
     """A number together with the formula that produced it."""
 
@@ -85,7 +86,7 @@ def identity_shape_steps(input_shape) -> list[Step]:
     return [Step("shape", OUTPUT_SHAPE, shape_text(input_shape), tuple(input_shape), SAME_SHAPE)]
 
 
-@dataclass
+@record
 class Explanation:
     """Everything nncalc can say about one summary row."""
 

@@ -394,9 +394,12 @@ class Layer:
     @property
     def weights(self) -> list[Weight]:
         """Own weights then sublayers' weights, each once (a shared weight counts once)."""
+        own = self._trainable_variables + self._non_trainable_variables
+        if not self._layers and len({id(w) for w in own}) == len(own):
+            return own  # (the common case, without the loops below)
         seen: set[int] = set()
         result = []
-        for w in self._trainable_variables + self._non_trainable_variables:
+        for w in own:
             if id(w) not in seen:
                 seen.add(id(w))
                 result.append(w)
@@ -504,14 +507,15 @@ class Layer:
             convert = lambda x: tracing.symbolic_copy(x, self.compute_dtype) if tracing.is_concrete(x) else x
             args = tracing.map_structure(convert, tuple(args))
             kwargs = tracing.map_structure(convert, dict(kwargs))
-        for x in flatten([args, kwargs]):
+        leaves = flatten([args, kwargs])
+        for x in leaves:
             if not isinstance(x, KerasTensor) and hasattr(x, "shape") and hasattr(x, "dtype"):
                 raise Unsupported(
                     f"layer '{self.name}' ({type(self).__name__}) was called on a "
                     f"{type(x).__name__}, not on a symbolic tensor: nncalc computes no values; "
                     "call layers on keras.Input(...) tensors"
                 )
-        tensors = [x for x in flatten([args, kwargs]) if isinstance(x, KerasTensor)]
+        tensors = [x for x in leaves if isinstance(x, KerasTensor)]
         if not tensors:
             raise Unsupported(
                 f"layer '{self.name}' ({type(self).__name__}) was called without a symbolic "

@@ -126,10 +126,18 @@ class KerasTensor(TensorOperators):
 def flatten(structure) -> list:
     """Flatten nested lists/tuples/dicts (dicts by sorted key, like ``keras.tree``)."""
     if isinstance(structure, dict):
-        return [x for key in sorted(structure) for x in flatten(structure[key])]
-    if isinstance(structure, (list, tuple)) and not isinstance(structure, KerasHistory):
-        return [x for item in structure for x in flatten(item)]
-    return [structure]
+        items = [structure[key] for key in sorted(structure)]
+    elif isinstance(structure, (list, tuple)) and not isinstance(structure, KerasHistory):
+        items = structure
+    else:
+        return [structure]
+    result = []
+    for item in items:  # (leaves appended here: no call per tensor)
+        if isinstance(item, (dict, list, tuple)):
+            result += flatten(item)
+        else:
+            result.append(item)
+    return result
 
 
 def is_shape(value) -> bool:

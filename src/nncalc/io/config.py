@@ -15,7 +15,12 @@ exist. Weights are never read.
 
 from __future__ import annotations
 
+from ..core.functional import Functional
+from ..core.sequential import Sequential
+from ..core.tensor import standardize_shape
 from ..errors import LayerError, ModelError, NncalcError, Unsupported
+from ..layers import LAYERS
+from .revived import Constant, revived_class
 
 KERAS_TENSOR = "__keras_tensor__"
 CONSTANTS = ("__tensor__", "__numpy__")  # serialized constant arrays
@@ -32,11 +37,6 @@ def _malformed(what: str, value) -> ModelError:
 
 
 def _layer_class(class_name: str, custom_objects: dict, module=None):
-    from ..core.functional import Functional
-    from ..core.sequential import Sequential
-    from ..layers import LAYERS
-    from .revived import revived_class
-
     name = class_name.rsplit(">", 1)[-1]  # registered names such as "keras_hub>TokenEmbedding"
     if class_name in custom_objects:
         return custom_objects[class_name]
@@ -67,9 +67,6 @@ def _layer_kwargs(class_name: str, config: dict) -> dict:
 
 def deserialize_layer(data: dict, custom_objects: dict | None = None):
     """One layer (or nested model) from its config entry."""
-    from ..core.functional import Functional
-    from ..core.sequential import Sequential
-
     custom_objects = custom_objects or {}
     if not isinstance(data, dict) or "class_name" not in data:
         raise ModelError(f"not a Keras layer config: {str(data)[:80]}")
@@ -157,8 +154,6 @@ def _check_unhashable(value: dict, key: str, class_name: str, layer_name) -> Non
     """
     kind = value.get("class_name")
     if isinstance(kind, (list, dict)):
-        from ..errors import LayerError
-
         raise LayerError(layer_name if isinstance(layer_name, str) else None, class_name,
                          f"its '{key}' cannot be read: unhashable type: '{type(kind).__name__}'")
 
@@ -212,16 +207,12 @@ def _dtype_policy(policy: dict, class_name: str, layer_name, legacy: bool = Fals
             return name
     else:
         return policy  # quantized policies and maps: nncalc.core.dtypes.get_policy says what it makes of them
-    from ..errors import LayerError
-
     raise LayerError(layer_name if isinstance(layer_name, str) else None, class_name,
                      f"its 'dtype' is not a dtype policy Keras can read: {cause}")
 
 
 def sequential_from_config(config: dict, custom_objects: dict | None = None):
     """``Sequential.from_config``: add each layer, then build if an input shape is known."""
-    from ..core.sequential import Sequential
-
     if "name" not in config or "layers" not in config:
         raise ModelError(
             "A Sequential model configuration must be a dictionary containing the 'name' and "
@@ -270,8 +261,6 @@ def _tensor_history(value, layer_name=None):
         for key in ("shape", "dtype", "keras_history"):  # Keras: KeyError
             if key not in config:
                 raise _malformed(f"{where} has no '{key}'", config)
-        from ..core.tensor import standardize_shape
-
         try:
             standardize_shape(config["shape"])
         except ValueError as error:
@@ -287,8 +276,6 @@ def _tensor_history(value, layer_name=None):
 
 def functional_from_config(config: dict, custom_objects: dict | None = None):
     """``Functional.from_config``: recreate the layers, then replay their calls."""
-    from ..core.functional import Functional
-
     for key in ("name", "layers", "input_layers", "output_layers"):
         # Keras' Model.from_config revives a Functional model only from all four keys; without
         # one it calls Functional(**config), which fails ("Unable to revive model from config")
@@ -350,8 +337,6 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
         if history is not None:
             return tensor(*history[:3])
         if isinstance(value, dict) and value.get("class_name") in CONSTANTS:
-            from .revived import Constant
-
             constant = value.get("config") or {}
             if not isinstance(constant, dict):
                 raise _malformed("a constant's 'config' must be an object", constant)

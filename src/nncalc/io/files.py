@@ -35,9 +35,11 @@ def _depth(data) -> int:
         if deepest > MAX_DEPTH:
             break
         inner = []
-        for value in level:
-            inner += [v for v in (value.values() if isinstance(value, dict) else value)
-                      if isinstance(v, (dict, list))]
+        append = inner.append
+        for value in level:  # (exact classes: json.loads makes only dict and list)
+            for v in (value.values() if value.__class__ is dict else value):
+                if v.__class__ is dict or v.__class__ is list:
+                    append(v)
         level = inner
     return deepest
 

@@ -302,6 +302,33 @@ _K_FEATURES = Text("key features", "key 特征数")
 _V_FEATURES = Text("value features", "value 特征数")
 
 
+def _tf_attention_core(t, s, h, kd, vd, explicit) -> dict:
+    """TF profiler count of MultiHeadAttention's / GroupQueryAttention's core (3-D inputs, H query heads;
+    GQA's repeated key/value heads cost nothing but Mul 2, the scalar shape arithmetic of two ops.repeat,
+    added by the caller). Default path (ops.dot_product_attention): its einsums are Einsum ops (0), Mul
+    H·T·S (logit scale) + Softmax 5·H·T·S. ``explicit`` (dropout > 0 or return_attention_scores): Mul
+    T·H·K (query scale) + BatchMatMulV2 2·H·T·S·K + Softmax 5·H·T·S + BatchMatMulV2 2·H·T·S·V."""
+    if explicit:
+        return tf_flops.ops(("Mul", t * h * kd), ("BatchMatMulV2", 2 * h * t * s * kd),
+                            ("Softmax", 5 * h * t * s), ("BatchMatMulV2", 2 * h * t * s * vd))
+    return tf_flops.ops(("Mul", h * t * s), ("Softmax", 5 * h * t * s))
+
+
+def _tf_mask_ops(t, s, use_causal_mask, attention_mask, sliding_window, explicit) -> dict:
+    """TF profiler count of the masks of MultiHeadAttention / GroupQueryAttention (T·S each, not per head):
+    use_causal_mask alone, on the default path, goes to the backend's causal kernel (0); with an
+    attention_mask, a sliding_window or on the explicit path, the causal mask is built (cumsums, 0) and
+    compared: GreaterEqual T·S; sliding_window: Sub T·S + Less T·S (|row − col| < window; Abs 0).
+    Combining and applying masks (LogicalAnd, Cast, SelectV2) is 0."""
+    ts = t * s
+    result = {}
+    if use_causal_mask and (attention_mask or sliding_window is not None or explicit):
+        result = tf_flops.ops(("GreaterEqual", ts))
+    if sliding_window is not None:
+        result = tf_flops.add_ops(result, tf_flops.ops(("Sub", ts), ("Less", ts)))
+    return result
+
+
 class MultiHeadAttention(_ProjectedAttention):
     """Multi-head attention: query/key/value projections, scaled dot products, output projection."""
 
@@ -445,41 +472,44 @@ class MultiHeadAttention(_ProjectedAttention):
                           attn, return_attention_scores)
 
     def tf_flops_for_call(self, output_shape, query, value, key=None, *args, return_attention_scores=False,
-                          **kwargs):
-        """TF profiler (T query and S key positions, H heads, K key_dim, V value_dim): the four projections
-        as EinsumDense; default path (dot_product_attention): Mul H·T·S (logit scale) + Softmax 5·H·T·S, its
-        einsums 0; with dropout > 0 or return_attention_scores: Mul T·H·K (query scale) + BatchMatMulV2
-        2·H·T·S·K + Softmax 5·H·T·S + BatchMatMulV2 2·H·T·S·V; several attention axes: projection/core einsums 0,
-        Mul T·H·K + log-sum-exp softmax (Sub 2M + Sum (M - HT) + Log HT + AddV2 HT, M = H·T·S). Masks 0."""
+                          use_causal_mask=False, attention_mask=None, **kwargs):
+        """TF profiler (T query and S key positions, H heads, K key_dim, V value_dim): the projections
+        as EinsumDense (with use_gate: + the gate projection and Mul T·H·V for output × gate); then
+        :func:`_tf_attention_core` (3-D inputs) or, for inputs of rank > 3 (projections and core einsums
+        of rank ≥ 5 are not on Keras' matmul list: 0), Mul P·H·K (query scaling, P = query positions)
+        + the softmax on M = H·P·S' scores (S' = key positions on the attention axes): Softmax 5·M on one
+        attention axis, else log-sum-exp (Sub 2M + Sum (M − H·P) + Log H·P + AddV2 H·P). Masks: see
+        :func:`_tf_mask_ops`."""
         query, value = tuple(query), tuple(value)
         key = value if key is None else tuple(key)
         proj = {p[0].name: p[0] for p in self._projections}
         h, kd, vd = self._num_heads, self._key_dim, self._value_dim
-        n_axes = len(query) - 2 if self._attention_axes is None else len(self._attention_axes)
-        if (len(query) > 3 and n_axes == len(query) - 2 and not (self._use_gate or self._flash_attention
-                                                                 or self._sliding_window)):
-            # Several attention axes: the projections' and the core's einsums are not on Keras'
-            # matmul list (0); query scaling Mul; softmax over several axes is log-sum-exp.
-            t = tf_flops.dims(query[1:-1], "a query axis")
-            s = tf_flops.dims(key[1:-1], "a key axis")
-            m, kept = h * t * s, h * t
-            return tf_flops.add_ops(
-                proj["query"].tf_flops(query), proj["key"].tf_flops(key), proj["value"].tf_flops(value),
-                tf_flops.ops(("Mul", t * h * kd), ("Sub", 2 * m), ("Sum", m - kept), ("Log", kept),
-                             ("AddV2", kept)),
-                proj["attention_output"].tf_flops(tuple(query[:-1]) + (h, vd)))
-        if (len(query) != 3 or self._use_gate or self._flash_attention or self._sliding_window
-                or (self._attention_axes is not None and len(self._attention_axes) > 1)):
-            return tf_flops.not_modelled("MultiHeadAttention with these arguments")
-        t, s = tf_flops.dims((query[1],), "the query length"), tf_flops.dims((key[1],), "the key length")
+        if self._flash_attention:  # Keras' TF backend rejects flash attention
+            return tf_flops.not_modelled("MultiHeadAttention(flash_attention=True)")
         result = tf_flops.add_ops(proj["query"].tf_flops(query), proj["key"].tf_flops(key),
                                   proj["value"].tf_flops(value))
-        if self._dropout > 0.0 or return_attention_scores:
-            core = tf_flops.ops(("Mul", t * h * kd), ("BatchMatMulV2", 2 * h * t * s * kd),
-                                ("Softmax", 5 * h * t * s), ("BatchMatMulV2", 2 * h * t * s * vd))
-        else:
-            core = tf_flops.ops(("Mul", h * t * s), ("Softmax", 5 * h * t * s))
-        return tf_flops.add_ops(result, core, proj["attention_output"].tf_flops((None, t, h, vd)))
+        if len(query) > 3:
+            if self._use_gate or self._sliding_window:
+                return tf_flops.not_modelled("MultiHeadAttention on inputs of rank > 3 with use_gate or sliding_window")
+            rank = len(query)
+            axes = tuple(range(1, rank - 1)) if self._attention_axes is None else tuple(
+                a % rank for a in self._attention_axes)
+            p = tf_flops.dims(query[1:-1], "a query axis")
+            kept = h * p
+            m = kept * tf_flops.dims([key[a] for a in axes], "a key axis")
+            if len(axes) == 1:
+                soft = tf_flops.ops(("Softmax", 5 * m))
+            else:
+                soft = tf_flops.ops(("Sub", 2 * m), ("Sum", m - kept), ("Log", kept), ("AddV2", kept))
+            return tf_flops.add_ops(result, tf_flops.ops(("Mul", p * h * kd)), soft,
+                                    proj["attention_output"].tf_flops(tuple(query[:-1]) + (h, vd)))
+        t, s = tf_flops.dims((query[1],), "the query length"), tf_flops.dims((key[1],), "the key length")
+        if self._use_gate:
+            result = tf_flops.add_ops(result, proj["gate"].tf_flops(query), tf_flops.ops(("Mul", t * h * vd)))
+        explicit = self._dropout > 0.0 or return_attention_scores
+        core = _tf_attention_core(t, s, h, kd, vd, explicit)
+        masks = _tf_mask_ops(t, s, use_causal_mask, attention_mask is not None, self._sliding_window, explicit)
+        return tf_flops.add_ops(result, core, masks, proj["attention_output"].tf_flops((None, t, h, vd)))
 
     def explain_shape(self, query, value=None, key=None, return_attention_scores=False, **kwargs):
         query_shape, value_shape = query, value
@@ -590,6 +620,30 @@ class GroupedQueryAttention(_ProjectedAttention):
     def _dropout_rate(self):
         return self.dropout
 
+    def tf_flops_for_call(self, output_shape, query, value, key=None, *args, return_attention_scores=False,
+                          use_causal_mask=False, attention_mask=None, **kwargs):
+        """TF profiler (T query, S key positions, H query heads, head_dim K): the Q, K, V projections (and the
+        gate's, with use_gate, + Mul T·H·K for output × gate) as EinsumDense, Mul 2 (the scalar shape
+        arithmetic of the two ops.repeat of the key/value heads; the copies cost 0), the core as
+        MultiHeadAttention's with H heads (:func:`_tf_attention_core`), the masks (:func:`_tf_mask_ops`)
+        and the output projection."""
+        query, value = tuple(query), tuple(value)
+        key = value if key is None else tuple(key)
+        if len(query) != 3 or self._flash_attention:
+            return tf_flops.not_modelled("GroupQueryAttention with these arguments")
+        proj = {p[0].name: p[0] for p in self._projections}
+        h, hd = self.num_query_heads, self.head_dim
+        t, s = tf_flops.dims((query[1],), "the query length"), tf_flops.dims((key[1],), "the key length")
+        result = tf_flops.add_ops(proj["query"].tf_flops(query), proj["key"].tf_flops(key),
+                                  proj["value"].tf_flops(value), tf_flops.ops(("Mul", 2)))
+        if self.use_gate:
+            result = tf_flops.add_ops(result, proj["gate"].tf_flops(query), tf_flops.ops(("Mul", t * h * hd)))
+        explicit = self.dropout > 0.0 or return_attention_scores
+        return tf_flops.add_ops(result, _tf_attention_core(t, s, h, hd, hd, explicit),
+                                _tf_mask_ops(t, s, use_causal_mask, attention_mask is not None,
+                                             self.sliding_window, explicit),
+                                proj["attention_output"].tf_flops((None, t, h, hd)))
+
     def cost_for_call(self, output_shape, query, value, key=None, *args, return_attention_scores=False, **kwargs):
         """MACs = Q, K, V and output projections + QKᵀ and AV (T_q × T_k × num_query_heads × head_dim
         each; key/value heads are repeated, a copy); FLOPs = 2 × MACs + projection biases + the
@@ -691,14 +745,21 @@ class Attention(_CallExplained):
         """TF profiler (T query, S key positions, d features, dv value features): dot: BatchMatMulV2 2·T·S·d
         + Softmax 5·T·S + BatchMatMulV2 2·T·S·dv (+ Mul T·S with use_scale; + GreaterEqual T·S + Sub T·S
         with use_causal_mask); concat (and AdditiveAttention): AddV2 T·S·d + [Mul T·S·d (additive)] +
-        Sum (T·S·d - T·S) + [Mul T·S (concat)] + Softmax 5·T·S + BatchMatMulV2 2·T·S·dv; tanh 0."""
+        Sum (T·S·d - T·S) + [Mul T·S (concat)] + Softmax 5·T·S + BatchMatMulV2 2·T·S·dv; tanh 0.
+        return_attention_scores changes nothing (the scores are computed anyway); dot on inputs of rank > 3:
+        T·S becomes B·T·S (B = product of the leading axes, batch axes of the matmuls)."""
         query, value = tuple(inputs[0]), tuple(inputs[1])
         key = tuple(inputs[2]) if len(inputs) > 2 else value
-        if len(query) != 3 or return_attention_scores:
+        is_dot = not (type(self).__name__ == "AdditiveAttention"
+                      or any(k.__name__ == "AdditiveAttention" for k in type(self).__mro__)
+                      or self.score_mode == "concat")
+        if len(query) < 3 or (len(query) > 3 and not is_dot):
             return tf_flops.not_modelled(type(self).__name__ + " with these arguments")
-        t, s = tf_flops.dims((query[1],), "the query length"), tf_flops.dims((key[1],), "the key length")
+        # rank > 3 (dot): the leading axes are batch axes of the batched matmuls, B of them per sample.
+        b = tf_flops.dims(query[1:-2], "a query axis")
+        t, s = tf_flops.dims((query[-2],), "the query length"), tf_flops.dims((key[-2],), "the key length")
         d, dv = tf_flops.dims((query[-1],)), tf_flops.dims((value[-1],))
-        ts = t * s
+        ts = b * t * s
         result = tf_flops.ops(("Softmax", 5 * ts), ("BatchMatMulV2", 2 * ts * dv))
         if type(self).__name__ == "AdditiveAttention" or any(k.__name__ == "AdditiveAttention" for k in type(self).__mro__):
             scores = tf_flops.ops(("AddV2", ts * d), ("Mul", ts * d), ("Sum", ts * d - ts))

@@ -29,6 +29,7 @@ from ..core.cost import POSITIONS, factor
 from ..core.args import activation_name, standardize_data_format, standardize_padding, standardize_tuple
 from ..core.explain import OUTPUT_SHAPE, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer
+from .core import tf_lora_ops
 from .window import spatial_axes, spatial_outputs, transpose_outputs, transpose_rule, window_output, window_rule
 
 AXIS_NAMES = {
@@ -261,14 +262,13 @@ class BaseConv(_SlidingConv):
         channels per group, + BiasAdd = output elements; groups > 1: the convolution counts 0 (run in a
         nested jit function the profiler does not enter); dilated Conv3D counts its space-to-batch
         padded output; activation as TF's ops count it. channels_first: the same, except that a
-        Conv3D counts 0 and a dilated convolution counts its space-to-batch padded output too."""
-        if self.lora_enabled:
-            raise tf_flops.TFUnknown(Text("nncalc does not model TensorFlow's profiler count of LoRA kernels",
-                                          "nncalc 尚未模拟 TensorFlow 分析器对 LoRA 卷积核的统计"))
+        Conv3D counts 0 and a dilated convolution counts its space-to-batch padded output too. LoRA: + the
+        kernel rebuild, MatMul 2 × r × E + Mul E + AddV2 E (E = kernel entries, :func:`tf_lora_ops`)."""
         n = tf_flops.size(output_shape, "the output")
         k = math.prod(self.kernel_size)
         per_group = self.kernel.shape[-2]
         op = "Conv3D" if self.rank == 3 else "Conv2D"
+        lora = tf_lora_ops(math.prod(self.kernel.shape), self.lora_rank) if self.lora_enabled else {}
         if self.groups > 1 or (self.rank == 3 and self.data_format == "channels_first"):
             conv = 0
         elif (self.rank == 3 or self.data_format == "channels_first") and max(self.dilation_rate) > 1:
@@ -285,7 +285,7 @@ class BaseConv(_SlidingConv):
             conv = 2 * self.filters * k * per_group * positions
         else:
             conv = 2 * n * k * per_group
-        return tf_flops.add_ops(tf_flops.ops((op, conv)), self._tf_bias_and_activation(output_shape))
+        return tf_flops.add_ops(tf_flops.ops((op, conv)), lora, self._tf_bias_and_activation(output_shape))
 
     weight_names_zh = {"kernel": "卷积核", "bias": "偏置",
                        "lora_kernel_a": "LoRA 低秩矩阵", "lora_kernel_b": "LoRA 低秩矩阵"}

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-import inspect
+import math
 import re
 import warnings
 
@@ -120,6 +120,14 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, ragged=None,
     return layer.output
 
 
+def tf_lora_ops(entries: int, rank: int) -> dict:
+    """TF profiler count of a LoRA kernel/table, rebuilt at every call as W + (alpha / r) · (A @ B):
+    MatMul = 2 × r × E (E = entries of W; A @ B is one tf.matmul even when A has rank > 2),
+    Mul = E (the scale, also when it is 1), AddV2 = E. Measured on Dense, EinsumDense, Embedding and
+    Conv1D/2D/3D (tests/analysis/tf_profiler_cases.py, ``lora_*``)."""
+    return tf_flops.ops(("MatMul", 2 * rank * entries), ("Mul", entries), ("AddV2", entries))
+
+
 class Dense(Layer):
     """``y = activation(x · kernel + bias)`` on the last axis.
 
@@ -201,10 +209,7 @@ class Dense(Layer):
         n = tf_flops.size(output_shape, "the output")
         d_in = tf_flops.dims((input_shape[-1],), "the input's last axis")
         add = {tf_flops.keras_add_op(tf_flops.at_batch_1(output_shape), (self.units,)): n} if self.use_bias else {}
-        lora = {}
-        if self.lora_enabled:
-            entries = d_in * self.units
-            lora = tf_flops.ops(("MatMul", 2 * self.lora_rank * entries), ("Mul", entries), ("AddV2", entries))
+        lora = tf_lora_ops(d_in * self.units, self.lora_rank) if self.lora_enabled else {}
         return tf_flops.add_ops(tf_flops.ops(("MatMul", 2 * n * d_in)), add, lora,
                                 tf_flops.activation_ops(self.activation, n))
 
@@ -374,12 +379,12 @@ class Embedding(Layer):
         return cost.Cost(terms + self._lora_terms(), note=LOOKUP)
 
     def tf_flops(self, input_shape, output_shape):
-        """TF profiler: Less + AddV2 = 1 each per index (the wrap of negative indices); the gather 0."""
-        if self.lora_enabled:
-            raise tf_flops.TFUnknown(Text("nncalc does not model TensorFlow's profiler count of LoRA weights",
-                                          "nncalc 尚未模拟 TensorFlow 分析器对 LoRA 权重的统计"))
+        """TF profiler: Less + AddV2 = 1 each per index (the wrap of negative indices); the gather 0.
+        LoRA: + the table rebuild, MatMul 2 × r × input_dim × output_dim + Mul and AddV2
+        input_dim × output_dim each (:func:`tf_lora_ops`)."""
         n = tf_flops.size(input_shape, "the input")
-        return tf_flops.ops(("Less", n), ("AddV2", n))
+        lora = tf_lora_ops(self.input_dim * self.output_dim, self.lora_rank) if self.lora_enabled else {}
+        return tf_flops.add_ops(tf_flops.ops(("Less", n), ("AddV2", n)), lora)
 
     def explain_shape(self, input_shape):
         out = self.compute_output_shape(input_shape)
@@ -441,10 +446,21 @@ class ReversibleEmbedding(Embedding):
         return cost.Cost(terms)
 
     def tf_flops_for_call(self, output_shape, input_shape, reverse=False, **kwargs):
-        """TF profiler: forward as Embedding; reverse=True is not modelled."""
-        if reverse:
-            return tf_flops.not_modelled("ReversibleEmbedding(reverse=True)")
-        return self.tf_flops(input_shape, output_shape)
+        """TF profiler: forward as Embedding. reverse=True: logits = inputs @ table (MatMul 2 × input elements
+        × input_dim), + Mul and RealDiv 1 each per logit with logit_soft_cap (tanh 0), + the LoRA table rebuild
+        (:func:`tf_lora_ops`) when the tied table has LoRA."""
+        if not reverse:
+            return self.tf_flops(input_shape, output_shape)
+        if self.reverse_dtype is not None:
+            return tf_flops.not_modelled("ReversibleEmbedding(reverse=True, reverse_dtype=...)")
+        n_in = tf_flops.size(input_shape, "the input")
+        n_out = tf_flops.size(output_shape, "the output")
+        result = tf_flops.ops(("MatMul", 2 * n_in * self.input_dim))
+        if self.logit_soft_cap is not None:
+            result = tf_flops.add_ops(result, tf_flops.ops(("Mul", n_out), ("RealDiv", n_out)))
+        if self.lora_enabled and self.tie_weights:
+            result = tf_flops.add_ops(result, tf_lora_ops(self.input_dim * self.output_dim, self.lora_rank))
+        return result
 
     def param_formula(self):
         formula = super().param_formula()
@@ -695,13 +711,13 @@ class EinsumDense(Layer):
     def tf_flops(self, input_shape, output_shape):
         """TF profiler: the einsum is MatMul / BatchMatMulV2 = 2 × product of all its dims when Keras rewrites
         the equation to tf.matmul, else an Einsum op = 0; bias: BiasAdd = output elements when the bias
-        squeezes to the last axis, else AddV2; then the activation's ops."""
-        if self.lora_enabled:
-            raise tf_flops.TFUnknown(Text("nncalc does not model TensorFlow's profiler count of LoRA weights",
-                                          "nncalc 尚未模拟 TensorFlow 分析器对 LoRA 权重的统计"))
+        squeezes to the last axis, else AddV2; then the activation's ops. LoRA: + :func:`tf_lora_ops` of
+        the kernel (E = its entries)."""
         out = tf_flops.einsum_output_shape(self.equation, input_shape, self.kernel.shape)
         n = tf_flops.dims(out)
         result = tf_flops.einsum_ops(self.equation, input_shape, self.kernel.shape)
+        if self.lora_enabled:
+            result = tf_flops.add_ops(result, tf_lora_ops(math.prod(self.kernel.shape), self.lora_rank))
         if self.bias is not None:
             result = tf_flops.add_ops(result, {tf_flops.keras_add_op(out, self.bias.shape): n})
         return tf_flops.add_ops(result, tf_flops.activation_ops(self.activation, n))
@@ -763,6 +779,8 @@ class Lambda(Layer):
         self.function = function
         self.mask = mask
         self._output_shape = output_shape
+        import inspect  # (here: a tenth of the start-up time if imported with the layers)
+
         inspect.getfullargspec(function)  # Keras' TypeError for what is not callable
 
     def compute_output_shape(self, input_shape):

@@ -191,13 +191,20 @@ class Resizing(_SizedImageLayer):
         return _resize_cost(self.interpolation, self.antialias, output_shape or self.compute_output_shape(input_shape))
 
     def tf_flops(self, input_shape, output_shape):
-        """TF profiler: 0 (ResizeBilinear / ResizeNearestNeighbor); crop_to_aspect_ratio adds 14 scalar ops
-        (Mul 2, RealDiv 4, Minimum 2, Maximum 2, Sub 2, AddV2 2)."""
-        if self.pad_to_aspect_ratio or self.antialias or self.interpolation not in ("bilinear", "nearest"):
+        """TF profiler: 0 for bilinear, nearest, bicubic, area (ResizeBilinear / ResizeNearestNeighbor /
+        ResizeBicubic / ResizeArea); lanczos3, lanczos5 or antialias=True (bilinear, bicubic) run
+        ScaleAndTranslate (0) after RealDiv 2 (the two scales); crop_to_aspect_ratio adds 14 scalar ops
+        (Mul 2, RealDiv 4, Minimum 2, Maximum 2, Sub 2, AddV2 2). pad_to_aspect_ratio, antialias with
+        nearest/area, gaussian and mitchellcubic (Keras' TF backend fails on them): not modelled."""
+        scaled = self.interpolation in ("lanczos3", "lanczos5")
+        if self.pad_to_aspect_ratio or (self.antialias and self.interpolation not in ("bilinear", "bicubic")) or (
+                not scaled and self.interpolation not in ("bilinear", "nearest", "bicubic", "area")):
             return tf_flops.not_modelled("Resizing with these arguments")
+        result = tf_flops.ops(("RealDiv", 2)) if scaled or self.antialias else {}
         if self.crop_to_aspect_ratio:
-            return tf_flops.ops(("Mul", 2), ("RealDiv", 4), ("Minimum", 2), ("Maximum", 2), ("Sub", 2), ("AddV2", 2))
-        return {}
+            result = tf_flops.add_ops(result, tf_flops.ops(("Mul", 2), ("RealDiv", 4), ("Minimum", 2),
+                                                           ("Maximum", 2), ("Sub", 2), ("AddV2", 2)))
+        return result
 
     SIZE_RULE = Text("the height and width axes become height × width; the channels are kept",
                      "高和宽变为 height × width，通道数不变")

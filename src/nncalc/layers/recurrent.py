@@ -27,6 +27,8 @@ Output shape: ``(batch, units)``, or ``(batch, timesteps, units)`` with
 
 from __future__ import annotations
 
+import math
+
 from ..core import cost
 from ..core import tf_flops
 from ..core.args import activation_name, standardize_data_format, standardize_padding, standardize_tuple
@@ -535,35 +537,48 @@ class RNN(Layer):
         unroll=True, T × per step: SimpleRNN MatMul 2du + 2u² [+ BiasAdd u] + AddV2 u; LSTM MatMul 8du + 8u²
         + BiasAdd 4u [+ BiasAdd 4u] + Mul 3u + AddV2 u; GRU (with bias) reset_after: MatMul 6du + 6u²
         + BiasAdd 3u + AddV2 7u + Mul 3u + Sub u, reset_after=False: MatMul 6du + 6u² + BiasAdd 3u + AddV2 4u
-        + Mul 3u + Sub u. Activations (tanh, sigmoid ...) 0."""
+        + Mul 3u + Sub u; GRU without bias (either reset_after): MatMul 6du + 6u² + AddV2 4u + Mul 3u + Sub u.
+        Activations (tanh, sigmoid ...) 0; others (gelu, swish, hard_sigmoid ...) as the activation table
+        on u elements: unroll=False, LSTM only: activation once (g) + recurrent_activation 3 times (i, f, o);
+        unroll=True, per step: SimpleRNN activation; LSTM 2 × activation (g, c) + 3 × recurrent_activation;
+        GRU activation + 2 × recurrent_activation (z, r)."""
         cell = type(self.cell).__name__
-        free = tf_flops.FREE_ACTIVATIONS
-        if (cell not in self._TF_CELLS or self.cell.activation not in free
-                or getattr(self.cell, "recurrent_activation", None) not in free):
+        if cell not in self._TF_CELLS:
             return tf_flops.not_modelled(f"{type(self).__name__} with these arguments")
         d = tf_flops.dims((input_shape[-1],), "the input features")
         u, bias = self.cell.units, self.cell.use_bias
+        # Activations other than the free ones (tanh, sigmoid, ...) on u elements: `act` (activation),
+        # `rec` (recurrent_activation). unroll=False: SimpleRNN's and GRU's are state-dependent (not
+        # counted); LSTM counts those of its gates g (act) and i, f, o (rec), once, not those on c.
+        act = tf_flops.activation_ops(self.cell.activation, u)
+        rec = tf_flops.activation_ops(getattr(self.cell, "recurrent_activation", None), u)
         if not self.unroll:
             if cell == "SimpleRNNCell":
                 return tf_flops.ops(("MatMul", 2 * d * u), ("BiasAdd", u if bias else 0))
             if cell == "LSTMCell":
-                return tf_flops.ops(("MatMul", 8 * d * u), ("BiasAdd", 4 * u), ("BiasAdd", 4 * u if bias else 0),
-                                    ("Mul", u))
+                return tf_flops.add_ops(
+                    tf_flops.ops(("MatMul", 8 * d * u), ("BiasAdd", 4 * u), ("BiasAdd", 4 * u if bias else 0),
+                                 ("Mul", u)), act, tf_flops.scale_ops(rec, 3))
             return tf_flops.ops(("MatMul", 6 * d * u), ("BiasAdd", 3 * u if bias else 0))
         t = tf_flops.dims((input_shape[1],), "the number of steps")
         if cell == "SimpleRNNCell":
-            step = tf_flops.ops(("MatMul", 2 * d * u + 2 * u * u), ("BiasAdd", u if bias else 0), ("AddV2", u))
+            step = tf_flops.add_ops(tf_flops.ops(("MatMul", 2 * d * u + 2 * u * u), ("BiasAdd", u if bias else 0),
+                                                 ("AddV2", u)), act)
         elif cell == "LSTMCell":
             step = tf_flops.ops(("MatMul", 8 * d * u + 8 * u * u), ("BiasAdd", 4 * u),
                                 ("BiasAdd", 4 * u if bias else 0), ("Mul", 3 * u), ("AddV2", u))
-        elif not bias:
-            return tf_flops.not_modelled("GRU(unroll=True, use_bias=False)")
+        elif not bias:  # measured: the same with reset_after True or False
+            step = tf_flops.ops(("MatMul", 6 * d * u + 6 * u * u), ("AddV2", 4 * u), ("Mul", 3 * u), ("Sub", u))
         elif self.cell.reset_after:
             step = tf_flops.ops(("MatMul", 6 * d * u + 6 * u * u), ("BiasAdd", 3 * u), ("AddV2", 7 * u),
                                 ("Mul", 3 * u), ("Sub", u))
         else:
             step = tf_flops.ops(("MatMul", 6 * d * u + 6 * u * u), ("BiasAdd", 3 * u), ("AddV2", 4 * u),
                                 ("Mul", 3 * u), ("Sub", u))
+        if cell == "LSTMCell":  # activation on g and on c, recurrent_activation on i, f, o
+            step = tf_flops.add_ops(step, tf_flops.scale_ops(act, 2), tf_flops.scale_ops(rec, 3))
+        elif cell == "GRUCell":  # activation on the candidate, recurrent_activation on z and r
+            step = tf_flops.add_ops(step, act, tf_flops.scale_ops(rec, 2))
         return tf_flops.scale_ops(step, t)
 
     # ------------------------------------------------------------ cloning (Bidirectional)
@@ -872,12 +887,20 @@ class Bidirectional(Layer):
         return total
 
     def tf_flops(self, input_shape, output_shape=None):
-        """TF profiler: the forward and the backward layer's counts (merge_mode concat: 0; others not modelled)."""
-        if self.merge_mode not in ("concat", None):
+        """TF profiler: the forward and the backward layer's counts, plus the merge of the two outputs
+        (N = elements of one direction's output, Keras uses Python operators so never BiasAdd):
+        concat / None: 0; sum: AddV2 N; mul: Mul N; ave: AddV2 N + RealDiv N."""
+        if self.merge_mode not in ("concat", None, "sum", "mul", "ave"):
             return tf_flops.not_modelled(f"Bidirectional(merge_mode={self.merge_mode!r})")
         forward = tf_flops.as_tf_flops(self.forward_layer.tf_flops(input_shape, None))
         backward = tf_flops.as_tf_flops(self.backward_layer.tf_flops(input_shape, None))
-        return forward + backward
+        merge = {}
+        if self.merge_mode in ("sum", "mul", "ave"):
+            one = self.forward_layer.compute_output_shape(input_shape)
+            one = one[0] if self.return_state else one
+            n = tf_flops.size(one, "the output")
+            merge = {"sum": {"AddV2": n}, "mul": {"Mul": n}, "ave": {"AddV2": n, "RealDiv": n}}[self.merge_mode]
+        return forward + backward + tf_flops.as_tf_flops(merge)
 
     # ------------------------------------------------------------ explanations
     weight_names_zh = _WEIGHT_NAMES_ZH
@@ -1187,6 +1210,26 @@ class ConvLSTM(RNN):
             state = (batch_size,) + state_shape
             return output, state, state
         return output
+
+    def tf_flops(self, input_shape, output_shape=None):
+        """TF profiler: the loop body once, and only its input side (the recurrent convolution depends on the
+        state, whose shape is unknown after lowering): the input convolution, Conv2D (1-D and 2-D) / Conv3D
+        2 × (P·f) × 4 × prod(kernel_size) × C_in (P·f = elements of one step's output), + AddV2 4·P·f for
+        the bias (Python +). channels_first, a dilated 3-D cell, activations other than the free ones: not
+        modelled."""
+        cell = self.cell
+        free = tf_flops.FREE_ACTIVATIONS
+        if (cell.data_format != "channels_last" or cell.activation not in free
+                or cell.recurrent_activation not in free or (cell.rank == 3 and max(cell.dilation_rate) > 1)):
+            return tf_flops.not_modelled(f"{type(self).__name__} with these arguments")
+        out = self.compute_output_shape(input_shape)
+        out = tuple(out[0]) if isinstance(out[0], (tuple, list)) else tuple(out)
+        if self.return_sequences:
+            out = out[:1] + out[2:]
+        step = tf_flops.size(out, "the output")
+        c_in = tf_flops.dims((input_shape[-1],), "the input channels")
+        conv = 2 * step * 4 * math.prod(cell.kernel_size) * c_in
+        return tf_flops.ops(("Conv3D" if cell.rank == 3 else "Conv2D", conv), ("AddV2", 4 * step if cell.use_bias else 0))
 
     def param_formula(self):
         return self.cell.param_formula()

@@ -245,3 +245,11 @@ def solve(a, b):
 
 def solve_triangular(a, b, lower=False):
     return apply(SolveTriangular, (a, b), lower=lower)
+
+
+# TF profiler (--flops-convention tf, measured: tests/analysis/tf_profiler_cases.py ``ops_*``):
+# MatrixInverse, Cholesky, MatrixDeterminant, SelfAdjointEigV2, Qr, Svd and MatrixSolve have no
+# registered "flops" statistic: the profiler counts 0. Norm, Eig, LuFactor, SolveTriangular: not modelled.
+Inv.tf_ops = Cholesky.tf_ops = Det.tf_ops = Eigh.tf_ops = Qr.tf_ops = SVD.tf_ops = {}
+Solve.tf_ops = {}
+SolveTriangular.tf_ops = None

@@ -216,3 +216,21 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
     _check_stride(sequence_stride)
     return apply(ISTFT, (_pair(x),), sequence_length=sequence_length, sequence_stride=sequence_stride,
                  fft_length=fft_length, length=length, window=window, center=center)
+
+
+# TF profiler (--flops-convention tf, measured: tests/analysis/tf_profiler_cases.py ``ops_*``): TopKV2 and
+# the FFT / RFFT / IRFFT ops have no registered "flops" statistic, so the profiler counts 0 for them.
+# STFT / ISTFT also build the window and frames with counted Mul/AddV2/Sub/...: not modelled.
+TopK.tf_ops = FFT.tf_ops = RFFT.tf_ops = IRFFT.tf_ops = {}
+
+
+def _ifft2_tf_flops(self, output_shape, *args, **kwargs):
+    """TF profiler: Keras' TF ifft2 is fft2 of the conjugate, then both parts divided by h·w:
+    Neg 2N (−imag, −fft_imag) + RealDiv 2N + Mul 2 (the scalar h·w, twice), N = elements of one part."""
+    from ..core.tf_flops import batch_1_elements
+
+    n = batch_1_elements(output_shape[0])
+    return {"Neg": 2 * n, "RealDiv": 2 * n, "Mul": 2}
+
+
+IFFT2.tf_flops_for_call = _ifft2_tf_flops

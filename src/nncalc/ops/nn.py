@@ -118,13 +118,17 @@ class Softmax(Activation):
         self.axis = axis
 
     def tf_flops_for_call(self, output_shape, *args, **kwargs):
-        """TF profiler: one Softmax op, 5 per element, on the last axis (another axis: not modelled)."""
+        """TF profiler: one Softmax op, 5 per element; on another single axis Keras transposes it last
+        and back, + Sub 2 (two scalar rank computations); axis=None (over the flattened sample): Softmax 5 per
+        element; a tuple of axes (Keras' TF backend fails on it): not modelled."""
         from ..core import tf_flops
         from ..core.tf_flops import batch_1_elements
 
-        if self.axis not in (-1, len(output_shape) - 1):
-            return tf_flops.not_modelled(f"{type(self).__name__} (axis={self.axis})")
-        return {"Softmax": 5 * batch_1_elements(output_shape)}
+        if self.axis is None or self.axis in (-1, len(output_shape) - 1):
+            return {"Softmax": 5 * batch_1_elements(output_shape)}
+        if isinstance(self.axis, int) and type(self).__name__ == "Softmax":
+            return {"Softmax": 5 * batch_1_elements(output_shape), "Sub": 2}
+        return tf_flops.not_modelled(f"{type(self).__name__} (axis={self.axis})")
 
     def compute_output_spec(self, x):
         shape = operand_shape(x)
@@ -258,6 +262,47 @@ class Conv(Operation):
                                     cost.factor(tuple(per), Text("per output element", "每个输出元素")))])
 
 
+    def _tf_unsupported(self, inputs, kernel):
+        """Why the TF profiler count is not modelled (None when it is): channels_first, grouped kernels,
+        dilated 3-D or strided + dilated depthwise convolutions lower to other ops."""
+        dilated = max(_tuple(self.dilation_rate, len(kernel) - 2)) > 1
+        if self.data_format != "channels_last":
+            return "channels_first"
+        if not isinstance(self, DepthwiseConv) and kernel[-2] != inputs[-1]:
+            return "groups > 1"
+        if len(kernel) == 5 and dilated:
+            return "dilation > 1 in 3-D"
+        if isinstance(self, DepthwiseConv) and dilated and max(_tuple(self.strides, len(kernel) - 2)) > 1:
+            return "strides and dilation > 1"
+        return None
+
+    def tf_flops_for_call(self, output_shape, inputs, kernel, *args, **kwargs):
+        """TF profiler (channels_last, N = output elements at batch 1): conv = Conv2D (1-D runs as 2-D)
+        or Conv3D 2 × N × prod(kernel.shape[:-1]); depthwise_conv = DepthwiseConv2dNative
+        2 × N × prod(kernel.shape[:-2]) — the layers' rules without bias."""
+        from ..core import tf_flops
+
+        inputs, kernel = tuple(_shape_of(inputs)), tuple(_shape_of(kernel))
+        tf_flops.dims((inputs[-1],) + kernel, "the input channels or a kernel dimension")
+        why = self._tf_unsupported(inputs, kernel)
+        if why:
+            return tf_flops.not_modelled(f"{type(self).__name__} ({why})")
+        n = tf_flops.batch_1_elements(output_shape)
+        if isinstance(self, DepthwiseConv):
+            return {"DepthwiseConv2dNative": 2 * n * tf_flops.dims(kernel[:-2], "a kernel dimension")}
+        op = "Conv3D" if len(kernel) == 5 else "Conv2D"
+        return {op: 2 * n * tf_flops.dims(kernel[:-1], "a kernel dimension")}
+
+
+def _tuple(value, n):
+    return (value,) * n if isinstance(value, int) else tuple(value)
+
+
+def _shape_of(value) -> tuple:
+    """An operand of a recorded call: a shape tuple (tensors) or a Constant."""
+    return value if isinstance(value, tuple) else tuple(value.shape) if hasattr(value, "shape") else ()
+
+
 class DepthwiseConv(Conv):
     """``nn.depthwise_conv``: channels × depth multiplier filters."""
 
@@ -332,6 +377,21 @@ class SeparableConv(Conv):
                       cost.factor(tuple(depthwise), Text("depthwise kernel", "逐通道卷积核"))),
             cost.macs(Text("pointwise (1×1) products", "逐点（1×1）卷积乘法"), positions,
                       cost.factor(tuple(pointwise[-2:]), Text("pointwise kernel", "逐点卷积核")))])
+
+
+    def tf_flops_for_call(self, output_shape, inputs, depthwise_kernel, pointwise_kernel, *args, **kwargs):
+        """TF profiler (channels_last, 1-D/2-D): DepthwiseConv2dNative 2 × positions × prod(depthwise_kernel.shape)
+        + Conv2D (1×1) 2 × N × C_in × depth multiplier (N = output elements) — SeparableConv's rule without bias."""
+        from ..core import tf_flops
+
+        inputs, dw = tuple(_shape_of(inputs)), tuple(_shape_of(depthwise_kernel))
+        if self.data_format != "channels_last" or len(dw) > 4 or (
+                max(_tuple(self.dilation_rate, len(dw) - 2)) > 1 and max(_tuple(self.strides, len(dw) - 2)) > 1):
+            return tf_flops.not_modelled("SeparableConv (channels_first, 3-D, or strides and dilation > 1)")
+        n = tf_flops.batch_1_elements(output_shape)
+        positions = tf_flops.dims(tf_flops.leading_batch_1(tuple(output_shape))[:-1], "an output dimension")
+        return {"DepthwiseConv2dNative": 2 * positions * tf_flops.dims(dw, "a kernel dimension"),
+                "Conv2D": 2 * n * tf_flops.dims(dw[-2:], "a kernel dimension")}
 
 
 class ConvTranspose(Operation):

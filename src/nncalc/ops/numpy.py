@@ -504,9 +504,44 @@ class Where(BinaryOperation):
         return Spec(shape, result_type(d1, d2))
 
 
-# TF profiler: Keras' TF gather / repeat add index arithmetic (AddV2, Less, Mul on the indices): not modelled.
-Repeat.tf_ops = Take.tf_ops = TakeAlongAxis.tf_ops = None
 Where.tf_ops = {}  # SelectV2: not registered
+
+
+def _repeat_tf_flops(self, output_shape, x, *args, **kwargs):
+    """TF profiler: ``repeat(x, r, axis)`` with an int ``r`` counts Mul 1 (the scalar shape arithmetic of
+    Keras' tf.repeat; the copy is free); repeats per element or ``axis=None``: not modelled."""
+    from ..core import tf_flops
+
+    if not isinstance(self.repeats, int) or self.axis is None:
+        return tf_flops.not_modelled("repeat (repeats per element or axis=None)")
+    return {"Mul": 1}
+
+
+def _take_tf_flops(self, output_shape, x, indices, *args, **kwargs):
+    """TF profiler: Keras' TF take wraps negative indices before the gather (free): Less + AddV2,
+    1 each per index (``I`` = elements of ``indices``); ``axis=None``: not modelled."""
+    from ..core import tf_flops
+
+    if self.axis is None:
+        return tf_flops.not_modelled("take (axis=None)")
+    n = batch_1_elements(_shape_of(indices), "the indices")
+    return {"Less": n, "AddV2": n}
+
+
+def _take_along_axis_tf_flops(self, output_shape, x, indices, *args, **kwargs):
+    """TF profiler: as take, Less + AddV2 per index of the indices broadcast to the output (= output
+    elements); ``axis=None``: not modelled."""
+    from ..core import tf_flops
+
+    if self.axis is None:
+        return tf_flops.not_modelled("take_along_axis (axis=None)")
+    n = batch_1_elements(output_shape)
+    return {"Less": n, "AddV2": n}
+
+
+Repeat.tf_flops_for_call = _repeat_tf_flops
+Take.tf_flops_for_call = _take_tf_flops
+TakeAlongAxis.tf_flops_for_call = _take_along_axis_tf_flops
 
 
 # ------------------------------------------------------------------ reductions
@@ -739,14 +774,41 @@ class Einsum(Operation):
         dtype = "int32" if len(dtypes) == 1 and dtypes[0] == "int8" else result_type(*dtypes)
         return Spec(out, dtype)
 
+    def tf_flops_for_call(self, output_shape, *operands, **kwargs):
+        """TF profiler, two operands: MatMul / BatchMatMulV2 = 2 × the product of every letter's size when
+        Keras' TF backend rewrites the (letter-normalised) equation to tf.matmul (``tf_flops.EINSUM_AS_*``),
+        else an Einsum op: 0. One operand or three: not modelled."""
+        from ..core import tf_flops
+
+        subscripts = self.subscripts.replace(" ", "")
+        if len(operands) != 2 or "->" not in subscripts or "..." in subscripts:
+            return tf_flops.not_modelled(f"einsum '{self.subscripts}'")
+        eq = tf_flops.normalize_einsum(subscripts)
+        op = ("MatMul" if eq in tf_flops.EINSUM_AS_MATMUL
+              else "BatchMatMulV2" if eq in tf_flops.EINSUM_AS_BATCH_MATMUL else None)
+        if op is None:
+            return {}
+        sizes: dict = {}
+        for letters, value in zip(subscripts.split("->")[0].split(","), operands):
+            for letter, size in zip(letters, tf_flops.leading_batch_1(_shape_of(value))):
+                if sizes.get(letter) in (None, 1):
+                    sizes[letter] = size
+        return {op: 2 * tf_flops.dims(list(sizes.values()), "an einsum dimension")}
+
     def cost_for_call(self, output_shape, *args, **kwargs):
         """MACs = output elements × the product of the summed letters' sizes (per sample).
 
-        Subscripts with ``...`` or without ``->`` are not counted (said, never a silent 0).
+        Without ``->`` the output is numpy's implicit one (the letters that appear once, in
+        alphabetical order), so the summed letters are those that appear more than once.
+        Subscripts with ``...`` are not counted (said, never a silent 0).
         """
-        if "..." in self.subscripts or "->" not in self.subscripts or not self._in_shapes:
+        if "..." in self.subscripts or not self._in_shapes:
             return cost.not_modelled(f"einsum '{self.subscripts}'")
-        inputs, output = self.subscripts.replace(" ", "").split("->")
+        subscripts = self.subscripts.replace(" ", "")
+        if "->" not in subscripts:
+            letters = subscripts.replace(",", "")
+            subscripts += "->" + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+        inputs, output = subscripts.split("->")
         sizes = {}
         for spec, shape in zip(inputs.split(","), self._in_shapes):
             for letter, size in zip(spec, shape):

@@ -8,7 +8,7 @@ a line names a batch size; ``?`` marks a figure that is unknown (``--explain`` s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..core.records import record
 from typing import Callable, Optional
 
 from ..summary import LayerRow, ModelSummary
@@ -45,7 +45,7 @@ def memory(n: Optional[float]) -> str:
     return f"{n:.2f} {units[-1]}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Column:
     header: str
     width: int

@@ -151,11 +151,9 @@ def column_widths(widths: list[int], table_width: int) -> Optional[list[int]]:
 
 def _divide(text: str, width: int, fold: bool) -> list[str]:
     """``rich._wrap.divide_line`` then ``Text.divide`` and ``rstrip_end``: the lines of ``text``."""
-    word_pattern = re.compile(_WORD)
     breaks, offset, length = [], 0, len
-    match = word_pattern.match(text, 0)
-    while match is not None:
-        start, end = match.span()
+    for match in re.finditer(_WORD, text):  # (the words are contiguous: each takes its spaces)
+        start = match.start()
         word = match.group(0)
         word_length = length(word.rstrip())
         if width - offset >= word_length:
@@ -177,7 +175,6 @@ def _divide(text: str, width: int, fold: bool) -> list[str]:
         elif offset and start:
             breaks.append(start)
             offset = length(word)
-        match = word_pattern.match(text, end)
     if not breaks:
         lines = [text]
     else:
