@@ -17,11 +17,12 @@ Which rows, in which order, and what they say follows Keras 3
 
 from __future__ import annotations
 
-from .core.records import field, record
 from typing import Callable, Optional
 
-from .core.explain import Explanation
+from .core.explain import Explanation, Text
 from .core.layer import Layer
+from .core.records import field, record
+
 
 @record
 class LayerRow:
@@ -236,7 +237,16 @@ def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options, cac
     from .core.cost import total_cost
 
     calls = _row_calls(layer, graph_ids)
-    if options.flops:
+    if options.flops and not calls:  # a subclassed model's layer: called inside its call() only
+        from .core.cost import Cost
+        from .core.tf_flops import TFConventionCost, TFFlops
+
+        why = Text("called only inside the model's call(): the model's total counts it",
+                   "只在模型的 call() 内被调用：计入模型的总数")
+        row.cost = Cost(unknown=why)
+        if getattr(options, "flops_convention", "nncalc") == "tf":
+            row.cost = TFConventionCost(row.cost, TFFlops(unknown=why))
+    elif options.flops:
         costs = [cached_node_cost(n, cache) for n in calls]
         row.cost = costs[0] if len(costs) == 1 else total_cost(costs)
         if getattr(options, "flops_convention", "nncalc") == "tf":

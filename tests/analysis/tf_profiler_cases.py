@@ -606,6 +606,83 @@ model = keras.Model(x, layers.Dense(3)(y))
 """)
 
 
+# --- custom layers: a row's count is that of the layers and ops its call() runs ---------
+_TRANSFORMER_BLOCK = """
+class TransformerBlock(layers.Layer):
+    def __init__(self, embed_dim, num_heads, ff_dim, rate=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.att = layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim)
+        self.ffn = keras.Sequential([layers.Dense(ff_dim, activation="relu"), layers.Dense(embed_dim)])
+        self.layernorm1 = layers.LayerNormalization(epsilon=1e-6)
+        self.layernorm2 = layers.LayerNormalization(epsilon=1e-6)
+        self.dropout1 = layers.Dropout(rate)
+        self.dropout2 = layers.Dropout(rate)
+
+    def call(self, inputs, training=False):
+        attn_output = self.dropout1(self.att(inputs, inputs), training=training)
+        out1 = self.layernorm1(inputs + attn_output)
+        ffn_output = self.dropout2(self.ffn(out1), training=training)
+        return self.layernorm2(out1 + ffn_output)
+"""
+source_case("composite_custom_transformer_block", "custom layer", _TRANSFORMER_BLOCK + """
+x = keras.Input(shape=(10, 32))
+model = keras.Model(x, TransformerBlock(32, 2, 64)(x))
+""")
+source_case("composite_custom_weights_ops_nested", "custom layer", """
+class Affine(layers.Layer):
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], 8))
+        self.b = self.add_weight(shape=(8,))
+
+    def call(self, x):
+        return keras.ops.relu(keras.ops.matmul(x, self.w) + self.b)
+
+
+class Outer(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.inner = Affine()
+        self.dense = layers.Dense(4)
+
+    def call(self, x):
+        return self.dense(self.inner(x) * 2.0) + keras.ops.add(x[..., :4], 1.0)
+
+
+x = keras.Input(shape=(6, 12))
+model = keras.Model(x, Outer()(x))
+""")
+
+source_case("composite_custom_ops_add_is_bias_add", "custom layer", """
+class Affine(layers.Layer):
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], 8))
+        self.b = self.add_weight(shape=(8,))
+
+    def call(self, x):  # keras.ops.add: Keras' BiasAdd rule; `+` would be TensorFlow's AddV2
+        return keras.ops.add(keras.ops.matmul(x, self.w), self.b) - 1.0
+
+
+x = keras.Input(shape=(6, 12))
+model = keras.Model(x, Affine()(x))
+""")
+
+source_case("composite_custom_token_and_position_embedding", "custom layer", """
+class TokenAndPositionEmbedding(layers.Layer):  # a layer on constants inside call(): counted once
+    def __init__(self, maxlen, vocab_size, embed_dim):
+        super().__init__()
+        self.token_emb = layers.Embedding(input_dim=vocab_size, output_dim=embed_dim)
+        self.pos_emb = layers.Embedding(input_dim=maxlen, output_dim=embed_dim)
+
+    def call(self, x):
+        positions = self.pos_emb(keras.ops.arange(start=0, stop=keras.ops.shape(x)[-1], step=1))
+        return self.token_emb(x) + positions
+
+
+x = keras.Input(shape=(20,))
+model = keras.Model(x, TokenAndPositionEmbedding(20, 100, 16)(x))
+""")
+
+
 def build(case: dict, keras_module=None):
     """Run ``case["source"]`` with ``keras`` (real Keras by default) and return its ``model``."""
     if keras_module is None:

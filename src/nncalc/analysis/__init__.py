@@ -49,6 +49,18 @@ def graph_nodes(model) -> list:
     return [layer._inbound_nodes[-1] for layer in getattr(model, "layers", []) if layer._inbound_nodes]
 
 
+def _traced_call(model) -> list:
+    """A subclassed model (no graph of its own) called on a tensor: its last call, whose cost is
+    that of everything its traced ``call()`` ran (its layers have no calls of their own)."""
+    from ..core.functional import Functional
+
+    if isinstance(model, Functional) or getattr(model, "_functional", None) is not None \
+            or not getattr(model, "_inbound_nodes", None):
+        return []
+    node = model._inbound_nodes[-1]
+    return [node] if getattr(node, "inner_calls", None) is not None else []
+
+
 def analyse_model(model, options: AnalysisOptions, cost_cache=None) -> ModelAnalysis:
     """The model-wide figures, in one pass over its calls per analysis."""
     from ..core.cost import total_cost
@@ -59,12 +71,25 @@ def analyse_model(model, options: AnalysisOptions, cost_cache=None) -> ModelAnal
         from ..summary import cached_node_cost
 
         cache = {} if cost_cache is None else cost_cache
-        result.cost = total_cost((cached_node_cost(n, cache) for n in nodes), (n.operation.name for n in nodes))
+        cost_nodes = _traced_call(model) or nodes
+        result.cost = total_cost((cached_node_cost(n, cache) for n in cost_nodes),
+                                 (n.operation.name for n in cost_nodes))
+        if not cost_nodes and getattr(model, "layers", None):  # a subclassed model never called
+            from ..core.cost import Cost
+            from ..core.explain import Text
+
+            result.cost = Cost(unknown=Text("the model was never called on a tensor: what its call() "
+                                            "computes is not known", "模型从未在张量上调用：其 call() 的计算未知"))
         if options.flops_convention == "tf":
             from ..core.tf_flops import TFConventionCost, tf_total
             from ..summary import cached_node_tf_flops
 
-            tf = tf_total((cached_node_tf_flops(n, cache) for n in nodes), (n.operation.name for n in nodes))
+            tf = tf_total((cached_node_tf_flops(n, cache) for n in cost_nodes),
+                          (n.operation.name for n in cost_nodes))
+            if result.cost.why_unknown() is not None and not cost_nodes:
+                from ..core.tf_flops import TFFlops
+
+                tf = TFFlops(unknown=result.cost.why_unknown())
             result.cost = TFConventionCost(result.cost, tf)
     if options.receptive_field:
         from .receptive_field import model_fields

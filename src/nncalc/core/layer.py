@@ -21,7 +21,7 @@ from typing import Optional
 
 from ..errors import LayerError, NncalcError, Unsupported
 from .dtypes import DTYPE_BITS, get_policy
-from .cost import Cost, free, not_modelled
+from .cost import Cost, free, not_modelled, total_cost
 from .explain import NO_PARAMS, OUTPUT_SHAPE, PARAMS, Explanation, Step, Text, num, shape_text
 from .naming import auto_name, to_snake_case
 from . import masking, tracing
@@ -535,8 +535,10 @@ class Layer:
                 else:
                     self.build_for_call(*shape_args, **shape_kwargs)
                 self.built = True
+            inner_calls = None
             if traced:
-                outputs = tracing.run_call(self, args, kwargs)
+                inner_calls = []
+                outputs = tracing.run_call(self, args, kwargs, inner_calls)
             else:
                 output_shapes = self.output_shape_for_call(*shape_args, **shape_kwargs)
         except NncalcError:
@@ -547,6 +549,8 @@ class Layer:
         first = args[0] if args else tensors[0]
         if not traced:
             outputs = map_shapes(lambda s: KerasTensor(s, self.output_dtype(first)), output_shapes)
+        if eager == "constant" or not tracing.recording():  # inside a traced call(): its cost counts
+            tracing.note_inner_call(self, args, kwargs, outputs, inner_calls, constant=eager == "constant")
         if eager == "constant":
             return tracing.as_constants(outputs)  # Keras' eager result: a concrete tensor
         if eager or not tracing.recording():
@@ -554,6 +558,7 @@ class Layer:
         mask = masking.node_mask(self, args, kwargs)  # Keras adds it to the node's arguments
         masking.set_output_masks(self, args, kwargs, outputs)
         node = Node(self, args, outputs, kwargs)
+        node.inner_calls = inner_calls
         if mask is not None:
             node.input_tensors.append(mask)
             if mask._keras_history is not None:
@@ -740,6 +745,9 @@ class Layer:
         """The cost of one recorded call of this layer (an input node computes nothing)."""
         if node.is_input:
             return free()
+        inner = getattr(node, "inner_calls", None)
+        if inner is not None:  # a traced call(): what the layers and operations inside compute
+            return total_cost((c.operation.node_cost(c) for c in inner), (c.name for c in inner))
         shape_args = map_tensors(lambda t: t.shape, node.call_args)
         shape_kwargs = map_tensors(lambda t: t.shape, node.call_kwargs)
         shapes = [t.shape for t in node.output_tensors]
@@ -771,6 +779,11 @@ class Layer:
 
         if node.is_input:
             return TFFlops()
+        inner = getattr(node, "inner_calls", None)
+        if inner is not None:  # a traced call(): the layers and operations run inside it
+            from .tf_flops import tf_total
+
+            return tf_total((c.operation.node_tf_flops(c) for c in inner), (c.name for c in inner))
         shape_args = map_tensors(lambda t: t.shape, node.call_args)
         shape_kwargs = map_tensors(lambda t: t.shape, node.call_kwargs)
         shapes = [t.shape for t in node.output_tensors]

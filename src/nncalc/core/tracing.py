@@ -16,6 +16,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 _depth = 0
+_collectors: list = []  # one list per traced call() being run: the calls made inside it
 
 
 def recording() -> bool:
@@ -47,6 +48,42 @@ def recording_graph():
         yield
     finally:
         _depth = saved
+
+
+class InnerCall:
+    """One call of a layer or operation inside a traced ``call()``: no graph node, but what
+    a node's cost needs (``operation``, ``call_args``, ``call_kwargs``, ``output_tensors``),
+    and the calls made inside it when it is itself a traced user layer (``inner_calls``)."""
+
+    is_input = False
+
+    def __init__(self, operation, call_args, call_kwargs, outputs, inner_calls=None, constant=False):
+        from .tensor import KerasTensor, flatten
+
+        outputs = [x for x in flatten(outputs) if isinstance(x, KerasTensor)]
+        if constant:
+            # A layer called on constants (``pos_emb(ops.arange(50))``) computes once, not per
+            # sample: its shapes get a batch axis of 1, as the cost rules expect one.
+            def batch_1(value):
+                return KerasTensor((1, *value.shape), value.dtype) if isinstance(value, KerasTensor) else value
+
+            call_args = map_structure(batch_1, tuple(call_args))
+            call_kwargs = map_structure(batch_1, dict(call_kwargs))
+            outputs = [batch_1(x) for x in outputs]
+        self.operation, self.call_args, self.call_kwargs = operation, tuple(call_args), dict(call_kwargs)
+        self.output_tensors = outputs
+        self.inner_calls = inner_calls
+
+    @property
+    def name(self) -> str:
+        return getattr(self.operation, "name", None) or type(self.operation).__name__
+
+
+def note_inner_call(operation, args, kwargs, outputs, inner_calls=None, constant=False) -> None:
+    """Record a call made inside the innermost traced ``call()`` (its cost adds to that row's);
+    ``constant``: a call on constants only (run once, whatever the batch)."""
+    if _collectors:
+        _collectors[-1].append(InnerCall(operation, args, kwargs, outputs, inner_calls, constant))
 
 
 # ---------------------------------------------------------------- user layers
@@ -188,11 +225,13 @@ def map_structure(fn, structure):
     return fn(structure)
 
 
-def run_call(layer, args, kwargs):
+def run_call(layer, args, kwargs, calls=None):
     """Run ``layer.call`` on fresh symbolic tensors for its output spec (Keras'
     ``compute_output_spec``): layers and operations used inside record no node.
 
-    Returns the outputs as fresh symbolic tensors (a constant result gives its shape).
+    Returns the outputs as fresh symbolic tensors (a constant result gives its shape). The
+    layer and operation calls made inside are appended to ``calls`` (:class:`InnerCall`),
+    never to an enclosing trace's list.
     """
     import inspect
 
@@ -213,6 +252,7 @@ def run_call(layer, args, kwargs):
         first = args[0]
         if isinstance(first, KerasTensor) and first._keras_mask is not None:
             kwargs["mask"] = first._keras_mask
+    _collectors.append([] if calls is None else calls)
     with tracing_call():
         try:
             outputs = layer.call(*args, **kwargs)
@@ -220,6 +260,8 @@ def run_call(layer, args, kwargs):
             raise
         except Exception as error:  # the user's own code failed: say where
             raise trace_error(layer, error) from error
+        finally:
+            _collectors.pop()
 
     def to_output(x):
         if isinstance(x, KerasTensor) or (hasattr(x, "shape") and hasattr(x, "dtype")):

@@ -840,11 +840,13 @@ class Wrapper(Layer):
         self.built = True
 
     def compute_cost(self, input_shape, output_shape):
-        """Not counted, and said so: a wrapper computes what its subclass's ``call()`` does,
-        which nncalc traces for shapes only."""
+        """A subclass whose ``call()`` nncalc traces: the sum of the layers and operations it runs,
+        as for any custom layer (``Layer.node_cost``); one whose shapes come from its own
+        ``compute_output_shape`` (no trace): not counted, and said so."""
         return cost.Cost(unknown=Text(
-            f"{type(self).__name__} computes what its call() does; nncalc traces it for shapes only",
-            f"{type(self).__name__} 的计算由其 call() 决定；nncalc 只为形状追踪它"))
+            f"{type(self).__name__} computes what its call() does, which nncalc does not run "
+            "(its shapes come from compute_output_shape)",
+            f"{type(self).__name__} 的计算由其 call() 决定，nncalc 未运行它（形状来自 compute_output_shape）"))
 
 
 EXPORTS = {

@@ -62,11 +62,15 @@ class _Mod(BinaryOperation):
 
 
 class _Add(BinaryOperation):
+    python_operator = False  # ``x + y`` inside a traced call(): TensorFlow's own operator
+
     def tf_flops_for_call(self, output_shape, x1, x2):
-        """TF profiler: one AddV2 (or BiasAdd, Keras' TF ``add`` rule) per output element."""
+        """TF profiler: one AddV2 (or BiasAdd, Keras' TF ``add`` rule; never for ``x + y``
+        inside a custom layer's ``call()``, where it is TensorFlow's operator) per output element."""
         from ..core import tf_flops
 
-        op = tf_flops.keras_add_op(leading_batch_1(_shape_of(x1)), leading_batch_1(_shape_of(x2)))
+        op = "AddV2" if self.python_operator else tf_flops.keras_add_op(leading_batch_1(_shape_of(x1)),
+                                                                        leading_batch_1(_shape_of(x2)))
         return {op: batch_1_elements(output_shape)}
 
 
