@@ -238,14 +238,11 @@ def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options, cac
 
     calls = _row_calls(layer, graph_ids)
     if options.flops and not calls:  # a subclassed model's layer: called inside its call() only
-        from .core.cost import Cost
-        from .core.tf_flops import TFConventionCost, TFFlops
+        from .core.tf_flops import unknown_cost
 
-        why = Text("called only inside the model's call(): the model's total counts it",
-                   "只在模型的 call() 内被调用：计入模型的总数")
-        row.cost = Cost(unknown=why)
-        if getattr(options, "flops_convention", "nncalc") == "tf":
-            row.cost = TFConventionCost(row.cost, TFFlops(unknown=why))
+        row.cost = unknown_cost(Text("called only inside the model's call(): the model's total counts it",
+                                     "只在模型的 call() 内被调用：计入模型的总数"),
+                                getattr(options, "flops_convention", "nncalc"))
     elif options.flops:
         costs = [cached_node_cost(n, cache) for n in calls]
         row.cost = costs[0] if len(costs) == 1 else total_cost(costs)

@@ -39,11 +39,16 @@ class ModelAnalysis:
     receptive_field: Optional[list] = field(default=None)  # ReceptiveField of each model output
 
 
-def graph_nodes(model) -> list:
-    """The model's calls in execution order (inputs first), for one pass over the graph."""
+def _graph(model):
+    """The functional graph a model runs (itself, or a Sequential's), or None (subclassed)."""
     from ..core.functional import Functional
 
-    graph = model if isinstance(model, Functional) else getattr(model, "_functional", None)
+    return model if isinstance(model, Functional) else getattr(model, "_functional", None)
+
+
+def graph_nodes(model) -> list:
+    """The model's calls in execution order (inputs first), for one pass over the graph."""
+    graph = _graph(model)
     if graph is not None:
         return [n for depth in sorted(graph._nodes_by_depth, reverse=True) for n in graph._nodes_by_depth[depth]]
     return [layer._inbound_nodes[-1] for layer in getattr(model, "layers", []) if layer._inbound_nodes]
@@ -52,10 +57,7 @@ def graph_nodes(model) -> list:
 def _traced_call(model) -> list:
     """A subclassed model (no graph of its own) called on a tensor: its last call, whose cost is
     that of everything its traced ``call()`` ran (its layers have no calls of their own)."""
-    from ..core.functional import Functional
-
-    if isinstance(model, Functional) or getattr(model, "_functional", None) is not None \
-            or not getattr(model, "_inbound_nodes", None):
+    if _graph(model) is not None or not getattr(model, "_inbound_nodes", None):
         return []
     node = model._inbound_nodes[-1]
     return [node] if getattr(node, "inner_calls", None) is not None else []
@@ -72,25 +74,23 @@ def analyse_model(model, options: AnalysisOptions, cost_cache=None) -> ModelAnal
 
         cache = {} if cost_cache is None else cost_cache
         cost_nodes = _traced_call(model) or nodes
-        result.cost = total_cost((cached_node_cost(n, cache) for n in cost_nodes),
-                                 (n.operation.name for n in cost_nodes))
         if not cost_nodes and getattr(model, "layers", None):  # a subclassed model never called
-            from ..core.cost import Cost
             from ..core.explain import Text
+            from ..core.tf_flops import unknown_cost
 
-            result.cost = Cost(unknown=Text("the model was never called on a tensor: what its call() "
-                                            "computes is not known", "模型从未在张量上调用：其 call() 的计算未知"))
-        if options.flops_convention == "tf":
-            from ..core.tf_flops import TFConventionCost, tf_total
-            from ..summary import cached_node_tf_flops
+            result.cost = unknown_cost(Text("the model was never called on a tensor: what its call() "
+                                            "computes is not known", "模型从未在张量上调用：其 call() 的计算未知"),
+                                       options.flops_convention)
+        else:
+            result.cost = total_cost((cached_node_cost(n, cache) for n in cost_nodes),
+                                     (n.operation.name for n in cost_nodes))
+            if options.flops_convention == "tf":
+                from ..core.tf_flops import TFConventionCost, tf_total
+                from ..summary import cached_node_tf_flops
 
-            tf = tf_total((cached_node_tf_flops(n, cache) for n in cost_nodes),
-                          (n.operation.name for n in cost_nodes))
-            if result.cost.why_unknown() is not None and not cost_nodes:
-                from ..core.tf_flops import TFFlops
-
-                tf = TFFlops(unknown=result.cost.why_unknown())
-            result.cost = TFConventionCost(result.cost, tf)
+                tf = tf_total((cached_node_tf_flops(n, cache) for n in cost_nodes),
+                              (n.operation.name for n in cost_nodes))
+                result.cost = TFConventionCost(result.cost, tf)
     if options.receptive_field:
         from .receptive_field import model_fields
 

@@ -25,19 +25,9 @@ def _ops():
 
 def _binary(class_name: str, reflected: bool = False):
     def method(self, other):
-        from . import tracing
-        from .naming import to_snake_case
-
         ops = _ops()
         cls = getattr(ops, class_name)
-        args = (other, self) if reflected else (self, other)
-        if tracing.recording():
-            return ops.apply(cls, args)
-        # Inside a traced call() Keras runs the layer on backend tensors: ``x + y`` is the
-        # backend's own operator (TensorFlow's AddV2), not keras.ops.add (BiasAdd at times).
-        operation = cls(name=to_snake_case(cls.__name__))
-        operation.python_operator = True
-        return operation(*args)
+        return ops.apply(cls, (other, self) if reflected else (self, other), python_operator=True)
 
     method.__name__ = f"__{'r' if reflected else ''}{class_name.lower()}__"
     method.__doc__ = f"``keras.ops.{class_name}`` of {'(other, self)' if reflected else '(self, other)'}."

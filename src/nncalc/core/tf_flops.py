@@ -181,6 +181,15 @@ def tf_total(parts, names=None) -> TFFlops:
     return result
 
 
+def unknown_cost(why: Text, convention: str = "nncalc"):
+    """Figures that cannot be given (``why``), as a :class:`~nncalc.core.cost.Cost`, or, for
+    ``--flops-convention tf``, a :class:`TFConventionCost` unknown in both parts."""
+    from .cost import Cost
+
+    cost = Cost(unknown=why)
+    return TFConventionCost(cost, TFFlops(unknown=why)) if convention == "tf" else cost
+
+
 class TFConventionCost:
     """A row's (or a model's) cost under ``--flops-convention tf``: nncalc's MACs, TF's FLOPs.
 

@@ -224,15 +224,19 @@ def _map_specs(fn, specs):
     return specs
 
 
-def apply(cls, args=(), kwargs=None, **config):
+def apply(cls, args=(), kwargs=None, python_operator=False, **config):
     """``cls(**config)(*args, **kwargs)``, naming the operation only when it records a node.
 
     Keras creates an Operation (consuming an automatic name: ``add``, ``add_1``...) only for
     symbolic arguments of a functional graph. On concrete values, and inside a custom
     layer's ``call()`` (which Keras traces on backend tensors, see ``core.tracing``), it
-    computes with the backend directly: no Operation, no name.
+    computes with the backend directly: no Operation, no name. There a Python operator
+    (``python_operator``: ``x + y``) is the backend's own (TensorFlow's AddV2), not the
+    ``keras.ops`` function (whose ``add`` uses BiasAdd at times).
     """
     kwargs = kwargs or {}
     if any_symbolic(args, kwargs) and tracing.recording():
         return cls(**config)(*args, **kwargs)
-    return cls(name=to_snake_case(cls.__name__), **config)(*args, **kwargs)
+    operation = cls(name=to_snake_case(cls.__name__), **config)
+    operation.python_operator = python_operator
+    return operation(*args, **kwargs)

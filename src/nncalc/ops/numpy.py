@@ -62,7 +62,7 @@ class _Mod(BinaryOperation):
 
 
 class _Add(BinaryOperation):
-    python_operator = False  # ``x + y`` inside a traced call(): TensorFlow's own operator
+    python_operator = False  # ``x + y`` inside a traced call(): TensorFlow's own operator (ops.apply)
 
     def tf_flops_for_call(self, output_shape, x1, x2):
         """TF profiler: one AddV2 (or BiasAdd, Keras' TF ``add`` rule; never for ``x + y``
