@@ -125,6 +125,11 @@ def build_parser(command=None) -> argparse.ArgumentParser:
     if command is None or command == "serve":
         serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
         serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+        serve.add_argument("--fetch-pyodide", action="store_true",
+                           help="first get Pyodide's files (13 MB, npm registry, checked against pinned "
+                                "hashes), which run pasted code in the browser")
+        serve.add_argument("--export", metavar="DIR",
+                           help="write the page as static files into DIR (for any static host) and exit")
     return parser
 
 
@@ -251,6 +256,12 @@ def main(argv=None) -> int:
             return code
         except BrokenPipeError:
             return _reader_gone()
+    if args.command == "serve" and (args.fetch_pyodide or args.export):
+        from .serve.assets import prepare
+
+        code = prepare(fetch_pyodide=args.fetch_pyodide, export_dir=args.export)
+        if code or args.export:
+            return code
     if args.command == "serve":
         from .serve.server import serve  # lazily: the server is not needed by other commands
 

@@ -19,6 +19,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import openapi
+from .assets import Assets, missing_note
 from .sandbox import Limits, SandboxFailure, run_request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -149,6 +150,9 @@ class Handler(BaseHTTPRequestHandler):
             name, content_type = STATIC[path]
             with open(os.path.join(HERE, "static", name), "rb") as f:
                 return self._send(200, f.read(), content_type)
+        asset = self.server.assets.get(path)  # Pyodide's files, the wheels, the page's modules
+        if asset is not None:
+            return self._send(200, *asset)
         if path == "/favicon.ico":
             return self._send(204, b"", "image/x-icon")
         if path.startswith("/api/"):
@@ -223,6 +227,7 @@ class CalculatorServer(ThreadingHTTPServer):
         # Built afresh (the shipped openapi.json is the same text; a test keeps them equal), so
         # that the served document always has the summary schema of this nncalc.
         self.openapi_bytes = openapi.text().encode("utf-8")
+        self.assets = Assets()
 
     @property
     def url(self) -> str:
@@ -240,6 +245,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, **kwargs) -> int:
         print(f"nncalc: error: cannot serve on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 2
     print(f"nncalc web calculator on {server.url}/ (Ctrl+C stops it)", file=sys.stderr)
+    if server.assets.pyodide is None:
+        print(missing_note(), file=sys.stderr)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print("nncalc: note: anyone who can reach this address can paste code; it runs sandboxed "
               "(see README, Web calculator)", file=sys.stderr)

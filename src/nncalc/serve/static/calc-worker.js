@@ -1,0 +1,54 @@
+// nncalc's Web Worker: Python (Pyodide, WebAssembly) with nncalc, off the page's thread.
+// Messages in:  {type: "init", manifest (assets.json)}   then   {type: "run", id, filename, data, options}
+// Messages out: {type: "ready", seconds} | {type: "failed", error} | {type: "answer", id, answer, ms}
+// The code and the file stay here: this worker fetches only Pyodide's files and the wheels
+// (from the page's own origin, as assets.json lists them) and nothing after it is ready.
+const WORK_DIR = "/tmp/nncalc";  // nncalc.serve.browser.WORK_DIR
+let python = null;
+let calculate = null;
+
+async function init(manifest) {
+  const started = performance.now();
+  const base = new URL(manifest.pyodide.url, self.location.href).href;
+  const wheels = manifest.wheels.map((url) => fetch(new URL(url, self.location.href)).then((response) => {
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  }));
+  const { loadPyodide } = await import(base + "pyodide.mjs");
+  python = await loadPyodide({ indexURL: base, stdLibURL: base + manifest.pyodide.stdlib, packageCacheDir: base,
+    env: { HOME: "/home/pyodide" } });
+  const sitePackages = python.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+  for (const wheel of await Promise.all(wheels)) python.unpackArchive(wheel, "wheel", { extractDir: sitePackages });
+  python.FS.mkdirTree(WORK_DIR);
+  calculate = python.pyimport("nncalc.serve.browser").calculate;
+  return (performance.now() - started) / 1000;
+}
+
+function clearWorkDir() {
+  const dir = WORK_DIR;
+  for (const name of python.FS.readdir(dir)) if (name !== "." && name !== "..") python.FS.unlink(`${dir}/${name}`);
+}
+
+self.onmessage = async (event) => {
+  const message = event.data;
+  if (message.type === "init") {
+    try {
+      self.postMessage({ type: "ready", seconds: await init(message.manifest) });
+    } catch (error) {
+      self.postMessage({ type: "failed", error: String(error && error.message ? error.message : error) });
+    }
+    return;
+  }
+  if (message.type === "run") {
+    const started = performance.now();
+    let answer;
+    try {
+      clearWorkDir();
+      python.FS.writeFile(`${WORK_DIR}/${message.filename}`, message.data);
+      answer = JSON.parse(calculate(message.filename, JSON.stringify(message.options)));
+    } catch (error) {
+      answer = { ok: false, error: `nncalc: internal error (this is a bug in nncalc, please report it; ${error})`, status: 500 };
+    }
+    self.postMessage({ type: "answer", id: message.id, answer, ms: performance.now() - started });
+  }
+};
