@@ -157,13 +157,24 @@ class Watched:
         return page
 
     def carried(self, secret: bytes) -> list[str]:
-        """The requests whose URL, headers or body hold ``secret`` (or its base64)."""
-        forms = {secret, base64.b64encode(secret), urllib.parse.quote(secret).encode()}
+        """The requests whose URL, headers or body hold any 48-byte piece of ``secret``: as it
+        is, percent-encoded, or base64-encoded at any alignment."""
+        pieces = [secret[i:i + 48] for i in range(0, max(1, len(secret) - 47), 48)]
+        forms = set()
+        for piece in pieces:
+            forms.add(piece)
+            for k in range(3):  # base64 of a stream that holds the piece, whatever its offset
+                whole = piece[k:len(piece) - (len(piece) - k) % 3]
+                if len(whole) >= 12:
+                    forms.add(base64.b64encode(whole))
         found = []
         for request in self.requests:
-            parts = [request.url.encode(), json.dumps(request.headers).encode(), request.post_data_buffer or b""]
-            if any(form in part for form in forms for part in parts):
-                found.append(f"{request.method} {request.url}")
+            body = request.post_data_buffer or b""
+            texts = [request.url, json.dumps(request.headers), body.decode("latin-1")]
+            hay = [t.encode("latin-1", "replace") for t in texts]
+            hay += [urllib.parse.unquote_to_bytes(t.replace("+", " ")) for t in texts]
+            if any(form in part for form in forms for part in hay):
+                found.append(f"{request.method} {request.url[:120]}")
         return found
 
     def close(self):
