@@ -301,16 +301,17 @@ def prepared_wheels(pyodide: Path | None) -> dict:
 
 
 # ---------------------------------------------------------------------------- the page's view
-def manifest(wheels: dict, pyodide: Path | None, api: bool) -> dict:
+def manifest(wheels: dict, pyodide_files: dict | None, api: bool) -> dict:
     """``assets.json``: where the page finds Pyodide and the wheels, and whether a server API exists.
 
-    ``wheels`` maps file names to their bytes; each URL carries a hash of its content, so a
-    static host's cache never serves an old wheel with a new page.
+    ``wheels`` maps file names to their bytes (each URL carries a hash of its content, so a
+    static host's cache never serves an old wheel with a new page); ``pyodide_files`` are the
+    Pyodide files served (:func:`served_files`), None without them.
     """
     return {
         "pyodide": {"version": PYODIDE["version"], "url": "pyodide/",
-                    "stdlib": COMPILED_STDLIB if COMPILED_STDLIB in served_files(pyodide) else "python_stdlib.zip"}
-                   if pyodide else None,
+                    "stdlib": COMPILED_STDLIB if COMPILED_STDLIB in pyodide_files else "python_stdlib.zip"}
+                   if pyodide_files else None,
         "wheels": [f"py/{name}?v={hashlib.sha256(data).hexdigest()[:12]}" for name, data in wheels.items()],
         "api": api,
         "fetch_hint": FETCH_HINT,
@@ -347,7 +348,7 @@ class Assets:
     def get(self, path: str):
         """(bytes, content type) for a URL path this module serves, else None."""
         if path == "/assets.json":
-            data = manifest(self.wheels(), self.pyodide, api=True)
+            data = manifest(self.wheels(), self.files or None, api=True)
             return json.dumps(data).encode(), CONTENT_TYPES[".json"]
         if path.startswith("/pyodide/") and path[len("/pyodide/"):] in self.files:
             name = path[len("/pyodide/"):]
@@ -377,7 +378,8 @@ def export(out: Path, log=lambda line: print(line, file=sys.stderr)) -> Path:
     (out / "py").mkdir(exist_ok=True)
     for name in PAGE_FILES:
         shutil.copyfile(STATIC / name, out / name)
-    for name, digest in served_files(source).items():
+    files = served_files(source)
+    for name, digest in files.items():
         data = (source / name).read_bytes()
         if hashlib.sha256(data).hexdigest() != digest:
             raise AssetError(f"{source / name} has changed since it was checked; fetch again")
@@ -385,7 +387,7 @@ def export(out: Path, log=lambda line: print(line, file=sys.stderr)) -> Path:
     wheels = prepared_wheels(source)
     for name, data in wheels.items():
         (out / "py" / name).write_bytes(data)
-    (out / "assets.json").write_text(json.dumps(manifest(wheels, source, api=False), indent=1) + "\n",
+    (out / "assets.json").write_text(json.dumps(manifest(wheels, files, api=False), indent=1) + "\n",
                                      encoding="utf-8")
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     log(f"nncalc: the web calculator is in {out} ({size / 1e6:.1f} MB): serve it with any static "
