@@ -182,3 +182,14 @@ def test_export_without_pyodide_says_how(monkeypatch, tmp_path):
     assert done.stderr.count("\n") == 1 and "nncalc serve --fetch-pyodide" in done.stderr
     assert not (tmp_path / "site").exists()
     assert "nncalc serve --fetch-pyodide" in assets.missing_note()
+
+
+def test_fetch_failure_is_one_line(fake_pyodide, monkeypatch, capsys):
+    def offline(pin, log):
+        raise assets.AssetError(f"cannot download {pin['tarball']}: no route to host")
+
+    monkeypatch.setattr(assets, "_tarball", offline)
+    assert assets.prepare(fetch_pyodide=True) == 2
+    lines = capsys.readouterr().err.splitlines()  # a progress line, then the one error line
+    assert lines[-1].startswith("nncalc: error: cannot download https://registry.invalid/")
+    assert [line for line in lines if "error" in line] == lines[-1:]
