@@ -131,11 +131,11 @@ class Watched:
     """A browser context whose every request is recorded; requests that leave ``origin`` are
     refused (the page must work offline) and recorded too."""
 
-    def __init__(self, browser, origin: str, **options):
+    def __init__(self, browser, origin: str, bypass_csp: bool = True, **options):
         self.origin = origin
         self.requests, self.outside, self.errors = [], [], []
-        self.context = browser.new_context(accept_downloads=True, bypass_csp=True, **options)
         # bypass_csp: Playwright's wait_for_function evaluates strings; the page itself never does
+        self.context = browser.new_context(accept_downloads=True, bypass_csp=bypass_csp, **options)
         self.context.route("**/*", self._route)
         self.context.on("request", lambda request: self.requests.append(request))
 

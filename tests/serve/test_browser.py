@@ -119,6 +119,22 @@ def test_seed_cnn_computed_in_the_page(watched, keras_files):
     assert f"{with_flops['models'][0]['analysis']['flops']:,}" in page.inner_text("dl.totals")
 
 
+def test_page_runs_under_its_content_security_policy(chromium, site):
+    """The server's policy (scripts from its own origin only, no eval) holds while Pyodide runs."""
+    strict = Watched(chromium, site.url, bypass_csp=False, viewport={"width": 1200, "height": 900})
+    try:
+        responses = []
+        strict.context.on("response", lambda response: responses.append(response))
+        page = strict.page()  # waits for the first table: no string is evaluated
+        policy = next(r for r in responses if r.url == site.url + "/").headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "unsafe-eval" not in policy
+        assert rows(page) == [layer["name"] for layer in cli_json(SEED)["models"][0]["layers"]]
+        assert page.is_hidden("#error")
+        assert not strict.errors and not strict.outside
+    finally:
+        strict.close()
+
+
 def test_chinese(watched):
     page = watched.page()
     zh = cli_json(SEED, "--lang", "zh")
