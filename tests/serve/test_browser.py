@@ -186,6 +186,25 @@ def test_keras_upload_in_the_browser_and_svg_download(watched, keras_files, tmp_
     assert page.is_visible("#code") and "seed_cnn.keras" not in page.inner_text("#drop")
 
 
+def test_h5_is_read_by_the_server_and_says_so(chromium, site, keras_files):
+    """h5py is not in Pyodide's core: under `nncalc serve` an .h5 file goes to the API (which
+    only parses it), the only request that carries anything of the user's."""
+    out, reference = keras_files
+    watched = Watched(chromium, site.url, viewport={"width": 1200, "height": 900})
+    try:
+        page = watched.page()
+        # (the seed MLP: the API takes 5 MB at most, and an .h5 file holds its weights)
+        wait_for_new_result(page, lambda: page.set_input_files("#file", str(out / "seed_mlp.h5")))
+        assert f"{reference['seed_mlp']['params']:,}" in page.inner_text("dl.totals")  # real Keras
+        assert "read by the server" in page.inner_text("#status")
+        posts = [r for r in watched.requests if r.method != "GET"]
+        assert [(r.method, r.url) for r in posts] == [("POST", site.url + "/api/summary")]
+        assert json.loads(posts[0].post_data)["filename"] == "seed_mlp.h5"
+        assert not watched.errors and not watched.outside
+    finally:
+        watched.close()
+
+
 def test_permalink_reloads_the_model(watched, tmp_path):
     page = watched.page()
     changed = SEED.read_text(encoding="utf-8").replace("units=128", "units=64")

@@ -126,8 +126,9 @@ async function calculate() {
   if (!answer.ok) return showError(answer.error);
   $("#error").hidden = true;
   editor.setError(null);
-  const onServer = !calculator.inBrowser || /\.(h5|hdf5)$/i.test(request.filename);
-  $("#status").textContent = onServer ? t("done_server") : t("done_browser", { ms: Math.round(performance.now() - started) });
+  const h5 = /\.(h5|hdf5)$/i.test(request.filename);
+  $("#status").textContent = !calculator.inBrowser ? t("done_server") : h5 ? t("h5_server")
+    : t("done_browser", { ms: Math.round(performance.now() - started) });
   state.result = answer;
   render();
   document.body.dataset.lastRunMs = String(Math.round(performance.now() - started));
@@ -331,7 +332,6 @@ async function useFile(file) {
   $("#editor").hidden = true;
   $("#code-label").hidden = true;
   editor.setError(null);
-  if (/\.(h5|hdf5)$/.test(lower) && calculator.inBrowser && calculator.hasApi) $("#status").textContent = t("h5_server");
   await run();
 }
 function clearFile() {
