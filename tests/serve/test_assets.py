@@ -119,7 +119,7 @@ def test_fetch_refuses_a_file_that_does_not_match_its_pin(fake_pyodide, monkeypa
     monkeypatch.setattr(assets, "_tarball", lambda pin, log: data)
     with pytest.raises(assets.AssetError, match="pyodide.asm.wasm does not match its pinned sha256"):
         assets.fetch(log=lambda line: None)
-    assert assets.pyodide_dir() is None
+    assert assets.pyodide_dir() is None and not assets.cache_dir().exists()
 
 
 def test_the_pin_is_the_registrys():

@@ -119,12 +119,12 @@ def _tarball(pin: dict, log) -> bytes:
     if npm:
         with tempfile.TemporaryDirectory() as tmp:
             done = subprocess.run([npm, "pack", f"pyodide@{pin['version']}", "--pack-destination", tmp,
-                                   "--silent"], capture_output=True, text=True, timeout=600)
+                                   "--silent"], capture_output=True, text=True, timeout=600, cwd=tmp)
             packed = list(Path(tmp).glob("*.tgz"))
             if done.returncode == 0 and packed:
                 return packed[0].read_bytes()
-            log(f"npm pack failed ({(done.stderr or done.stdout).strip().splitlines()[-1:] or '?'}); "
-                f"downloading {pin['tarball']}")
+            why = ((done.stderr or done.stdout).strip().splitlines() or ["?"])[-1]
+            log(f"npm pack failed ({why}); downloading {pin['tarball']}")
     import urllib.request
 
     try:
@@ -147,17 +147,21 @@ def fetch(log=lambda line: print(line, file=sys.stderr)) -> Path:
     if _sri(data) != pin["integrity"]:
         raise AssetError(f"the pyodide {pin['version']} tarball does not match its pinned integrity "
                          "(a changed or damaged download); nothing was kept")
-    where = cache_dir()
-    where.mkdir(parents=True, exist_ok=True)
+    contents = {}
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         for name, digest in pin["files"].items():
-            member = archive.extractfile(f"package/{name}")
-            content = member.read() if member else b""
-            if hashlib.sha256(content).hexdigest() != digest:
+            try:
+                contents[name] = archive.extractfile(f"package/{name}").read()
+            except (KeyError, AttributeError):
+                contents[name] = b""
+            if hashlib.sha256(contents[name]).hexdigest() != digest:
                 raise AssetError(f"pyodide's {name} does not match its pinned sha256; nothing was kept")
-            part = where / (name + ".part")
-            part.write_bytes(content)
-            os.replace(part, where / name)
+    where = cache_dir()
+    where.mkdir(parents=True, exist_ok=True)
+    for name, content in contents.items():
+        part = where / (name + ".part")
+        part.write_bytes(content)
+        os.replace(part, where / name)
     compiled = _compile_stdlib(where, {"files": pin["files"]}, log)
     log(f"pyodide {pin['version']}: {len(pin['files'])} files checked"
         + (", its standard library compiled" if compiled else "") + f", in {where}")
