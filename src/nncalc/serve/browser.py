@@ -56,4 +56,17 @@ def calculate(filename: str, options_json: str) -> str:
             Model.summary = original
     if unexpanded and answer.get("ok"):
         answer["notes"] = [{"kind": "expand_nested_in_script", "models": sorted(set(unexpanded))}]
+    if not answer.get("ok"):
+        answer["error"] = _in_browser_wording(answer.get("error") or "")
     return json.dumps(answer)
+
+
+def _in_browser_wording(error: str) -> str:
+    """A module the browser's Python has not (numpy, ...): say so, and where the script works."""
+    import re
+
+    missing = re.search(r"ModuleNotFoundError: No module named '([\w.]+)'$", error)
+    if missing:
+        error += (f" (the in-browser calculator has Python's standard library and nncalc's Keras API, "
+                  f"not {missing.group(1).split('.')[0]}: run this script with `nncalc summary`)")
+    return error
