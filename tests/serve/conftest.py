@@ -146,11 +146,9 @@ class Watched:
             self.outside.append(route.request.url)
             route.abort()
 
-    def page(self, path: str = "/", wait: bool = True, init_script: str | None = None):
+    def page(self, path: str = "/", wait: bool = True):
         page = self.context.new_page()
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        if init_script:
-            page.add_init_script(init_script)
         page.goto(self.origin + path)
         if wait:
             page.wait_for_selector("tr.layer-row", timeout=60000)

@@ -15,7 +15,6 @@ export class Calculator {
     this.pending = null;
     this.runs = 0;
     this.loaded = false;
-    this.timeoutMs = self.NNCALC_TIMEOUT_MS || DEFAULT_TIMEOUT_MS;
   }
 
   get inBrowser() { return Boolean(this.manifest && this.manifest.pyodide); }
@@ -82,13 +81,14 @@ export class Calculator {
     }
     this.runs += 1;
     const id = this.runs;
+    const limit = self.NNCALC_TIMEOUT_MS || DEFAULT_TIMEOUT_MS;  // (tests set a shorter one)
     const answer = new Promise((resolve) => {
       this.pending = { id, resolve };
       const timer = setTimeout(() => {
         this.worker.terminate();
         this.startWorker();  // a fresh Python for the next run
-        resolve({ ok: false, error: `nncalc: error: ${request.filename}: the calculation took longer than ${this.timeoutMs / 1000} s, the page's limit (an endless loop?); it was stopped` });
-      }, this.timeoutMs);
+        resolve({ ok: false, error: `nncalc: error: ${request.filename}: the calculation took longer than ${limit / 1000} s, the page's limit (an endless loop?); it was stopped` });
+      }, limit);
       this.pending.resolve = (value) => { clearTimeout(timer); this.pending = null; resolve(value); };
     });
     const data = request.data.slice();  // a copy, moved to the worker
