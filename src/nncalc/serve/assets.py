@@ -297,9 +297,11 @@ def prepared_wheels(pyodide: Path | None) -> dict:
             return plain
         cache.mkdir(exist_ok=True)
         for name, data in zip(todo, made):
-            for old in cache.glob(f"*-{name}"):
-                old.unlink()
-            (cache / f"{keys[name]}-{name}").write_bytes(data)
+            for old in cache.glob(f"*-{name}"):  # an older nncalc's
+                old.unlink(missing_ok=True)
+            part = cache / f"{keys[name]}-{name}.{os.getpid()}.part"
+            part.write_bytes(data)
+            os.replace(part, cache / f"{keys[name]}-{name}")
     return {name: (cache / f"{keys[name]}-{name}").read_bytes() if name in keys else data
             for name, data in plain.items()}
 
