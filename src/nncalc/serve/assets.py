@@ -62,6 +62,11 @@ CONTENT_TYPES = {".mjs": "text/javascript; charset=utf-8", ".js": "text/javascri
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 FETCH_HINT = "nncalc serve --fetch-pyodide"
+# The Web Worker's own policy (a worker follows its script's, not the page's): Pyodide needs eval
+# (its generated glue) and WebAssembly; nothing may be fetched from another origin, so code
+# that arrives in a permalink cannot send anything elsewhere from a page `nncalc serve` serves.
+WORKER_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "
+                 "connect-src 'self'; object-src 'none'")
 
 
 class AssetError(Exception):
@@ -352,7 +357,7 @@ class Assets:
         return self._wheels
 
     def get(self, path: str):
-        """(bytes, content type) for a URL path this module serves, else None."""
+        """(bytes, content type[, extra headers]) for a URL path this module serves, else None."""
         if path == "/assets.json":
             data = manifest(self.wheels(), self.files or None, api=True)
             return json.dumps(data).encode(), CONTENT_TYPES[".json"]
@@ -364,7 +369,8 @@ class Assets:
             if data is not None:
                 return data, CONTENT_TYPES[".whl"]
         if path[1:] in PAGE_FILES:
-            return (STATIC / path[1:]).read_bytes(), CONTENT_TYPES[os.path.splitext(path)[1]]
+            extra = [("Content-Security-Policy", WORKER_POLICY)] if path == "/calc-worker.js" else []
+            return (STATIC / path[1:]).read_bytes(), CONTENT_TYPES[os.path.splitext(path)[1]], extra
         return None
 
 
@@ -395,6 +401,9 @@ def export(out: Path, log=lambda line: print(line, file=sys.stderr)) -> Path:
         (out / "py" / name).write_bytes(data)
     (out / "assets.json").write_text(json.dumps(manifest(wheels, files, api=False), indent=1) + "\n",
                                      encoding="utf-8")
+    # Hosts that read a `_headers` file (Netlify, Cloudflare Pages) give the worker its policy.
+    (out / "_headers").write_text(f"/calc-worker.js\n  Content-Security-Policy: {WORKER_POLICY}\n",
+                                  encoding="utf-8")
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     log(f"nncalc: the web calculator is in {out} ({size / 1e6:.1f} MB): serve it with any static "
         f"file server, e.g. `python -m http.server -d {out}`")

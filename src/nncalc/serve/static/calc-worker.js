@@ -47,7 +47,10 @@ self.onmessage = async (event) => {
       python.FS.writeFile(`${WORK_DIR}/${message.filename}`, message.data);
       answer = JSON.parse(calculate(message.filename, JSON.stringify(message.options)));
     } catch (error) {
-      answer = { ok: false, error: `nncalc: internal error (this is a bug in nncalc, please report it; ${error})`, status: 500 };
+      // Python itself failed (e.g. WebAssembly ran out of memory): this interpreter may be broken
+      const last = String(error && error.message ? error.message : error).trim().split("\n").pop();
+      answer = { ok: false, status: 500, restart: true,
+        error: `nncalc: error: Python in the browser failed (${last}); it has been restarted for the next calculation` };
     }
     self.postMessage({ type: "answer", id: message.id, answer, ms: performance.now() - started });
   }

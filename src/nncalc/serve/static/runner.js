@@ -48,9 +48,15 @@ export class Calculator {
           reject(new Error(message.error));
         } else if (message.type === "answer" && this.pending && this.pending.id === message.id) {
           this.pending.resolve(message.answer);
+          if (message.answer.restart) this.restart();
         }
       };
       this.worker.onerror = (event) => {
+        if (this.loaded && this.pending) {  // it died during a run: a fresh one for the next
+          this.pending.resolve({ ok: false, error: `nncalc: error: the in-browser calculator stopped (${event.message || "worker error"})` });
+          this.restart();
+          return;
+        }
         const error = `the in-browser calculator could not start (${event.message || "worker error"})`;
         this.onState("failed", error);
         reject(new Error(error));
@@ -58,6 +64,11 @@ export class Calculator {
     });
     this.ready.catch(() => {});
     this.worker.postMessage({ type: "init", manifest: this.manifest });
+  }
+
+  restart() {
+    this.worker.terminate();
+    this.startWorker();
   }
 
   // {filename, data: Uint8Array, options} -> the answer of POST /api/summary (plus ok/status).
@@ -85,8 +96,7 @@ export class Calculator {
     const answer = new Promise((resolve) => {
       this.pending = { id, resolve };
       const timer = setTimeout(() => {
-        this.worker.terminate();
-        this.startWorker();  // a fresh Python for the next run
+        this.restart();  // a fresh Python for the next run
         resolve({ ok: false, error: `nncalc: error: ${request.filename}: the calculation took longer than ${limit / 1000} s, the page's limit (an endless loop?); it was stopped` });
       }, limit);
       this.pending.resolve = (value) => { clearTimeout(timer); this.pending = null; resolve(value); };
