@@ -166,7 +166,8 @@ def test_server_routes(pyodide_files, server):
     manifest = json.loads(body)
     assert status == 200 and manifest["api"] is True
     assert manifest["pyodide"]["stdlib"] in assets.served_files(pyodide_files)
-    for url in manifest["wheels"]:
+    assert {w["url"].split("-")[0]: w["unpack"] for w in manifest["wheels"]} == {"py/nncalc": True, "py/rich": False}
+    for url in (wheel["url"] for wheel in manifest["wheels"]):
         status, kind, body = fetch_bytes(f"{server.url}/{url}")
         assert status == 200 and kind == "application/zip"
         assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None

@@ -30,7 +30,7 @@ def in_pyodide(pyodide_files, tmp_path_factory):
     wheels = []
     for name, data in assets.prepared_wheels(pyodide_files).items():
         (wheels_dir / name).write_bytes(data)
-        wheels.append(str(wheels_dir / name))
+        wheels.append({"path": str(wheels_dir / name), "unpack": name.split("-")[0] not in assets.ZIPPED_WHEELS})
     stdlib = next(n for n in assets.served_files(pyodide_files) if n.startswith("python_stdlib"))
     request = {"pyodide": str(pyodide_files), "stdlib": stdlib, "wheels": wheels,
                "files": [str(p) for p in SCRIPTS], "options": OPTIONS}

@@ -282,7 +282,10 @@ def build_wheel(module: str) -> tuple[str, bytes]:
 
 
 WHEEL_MODULES = ("nncalc", "rich")
-COMPILED_WHEELS = ("nncalc",)  # rich is imported only for rare tables: its sources suffice
+# rich is imported only for rare tables: its sources suffice, and its wheel goes on sys.path as
+# a zip (zipimport reads it when needed) instead of being unpacked at every page load.
+COMPILED_WHEELS = ("nncalc",)
+ZIPPED_WHEELS = ("rich",)
 
 
 def prepared_wheels(pyodide: Path | None) -> dict:
@@ -316,14 +319,16 @@ def manifest(wheels: dict, pyodide_files: dict | None, api: bool) -> dict:
     """``assets.json``: where the page finds Pyodide and the wheels, and whether a server API exists.
 
     ``wheels`` maps file names to their bytes (each URL carries a hash of its content, so a
-    static host's cache never serves an old wheel with a new page); ``pyodide_files`` are the
-    Pyodide files served (:func:`served_files`), None without them.
+    static host's cache never serves an old wheel with a new page; ``unpack``: into
+    site-packages, else onto ``sys.path`` as a zip); ``pyodide_files`` are the Pyodide files
+    served (:func:`served_files`), None without them.
     """
     return {
         "pyodide": {"version": PYODIDE["version"], "url": "pyodide/",
                     "stdlib": COMPILED_STDLIB if COMPILED_STDLIB in pyodide_files else "python_stdlib.zip"}
                    if pyodide_files else None,
-        "wheels": [f"py/{name}?v={hashlib.sha256(data).hexdigest()[:12]}" for name, data in wheels.items()],
+        "wheels": [{"url": f"py/{name}?v={hashlib.sha256(data).hexdigest()[:12]}",
+                    "unpack": name.split("-")[0] not in ZIPPED_WHEELS} for name, data in wheels.items()],
         "api": api,
         "fetch_hint": FETCH_HINT,
     }

@@ -10,7 +10,7 @@ let calculate = null;
 async function init(manifest) {
   const started = performance.now();
   const base = new URL(manifest.pyodide.url, self.location.href).href;
-  const wheels = manifest.wheels.map((url) => fetch(new URL(url, self.location.href)).then((response) => {
+  const wheels = manifest.wheels.map(({ url }) => fetch(new URL(url, self.location.href)).then((response) => {
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     return response.arrayBuffer();
   }));
@@ -18,7 +18,16 @@ async function init(manifest) {
   python = await loadPyodide({ indexURL: base, stdLibURL: base + manifest.pyodide.stdlib, packageCacheDir: base,
     env: { HOME: "/home/pyodide" } });
   const sitePackages = python.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
-  for (const wheel of await Promise.all(wheels)) python.unpackArchive(wheel, "wheel", { extractDir: sitePackages });
+  const loaded = await Promise.all(wheels);
+  manifest.wheels.forEach(({ url, unpack }, i) => {
+    if (unpack) python.unpackArchive(loaded[i], "wheel", { extractDir: sitePackages });
+    else {  // imported from the zip itself, if ever (zipimport)
+      const path = `/lib/wheels/${url.split("?")[0].split("/").pop()}`;
+      python.FS.mkdirTree("/lib/wheels");
+      python.FS.writeFile(path, new Uint8Array(loaded[i]));
+      python.runPython(`import sys; sys.path.append(${JSON.stringify(path)})`);
+    }
+  });
   python.FS.mkdirTree(WORK_DIR);
   calculate = python.pyimport("nncalc.serve.browser").calculate;
   return (performance.now() - started) / 1000;
