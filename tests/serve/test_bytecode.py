@@ -1,7 +1,7 @@
 """nncalc.serve.bytecode, run by Pyodide's own Python in Node (nncalc.serve.assets.compile_zips):
-unchecked-hash pycs (PEP 552) where Pyodide's importers look for them — ``__pycache__`` in a
-wheel, in place of the sources in the standard library's zip. (That the page then loads and
-answers from them is what tests/serve/test_browser.py checks.)"""
+unchecked-hash pycs (PEP 552) beside the sources, where ``zipimport`` looks for them, compiled
+with the file names the modules will have. (That the page loads and answers from them is what
+tests/serve/test_browser.py and test_pyodide_parity.py check.)"""
 
 from __future__ import annotations
 
@@ -33,26 +33,24 @@ def zipped(files: dict) -> bytes:
     return buffer.getvalue()
 
 
-def header(pyc: bytes) -> tuple[bytes, int]:
-    """(magic number, PEP 552 flags): flags 1 = hash-based, not checked against the source."""
-    return pyc[:4], struct.unpack("<I", pyc[4:8])[0]
+def header(pyc: bytes) -> int:
+    """PEP 552 flags: 1 = hash-based, not checked against the source."""
+    return struct.unpack("<I", pyc[4:8])[0]
 
 
-def test_wheel_and_stdlib_modes(pyodide):
-    sources = {k: v for k, v in SOURCES.items() if k != "pkg/broken.py"}
-    wheel, stdlib = (assets.compile_zips("wheel", [zipped(sources)], pyodide)[0],
-                     assets.compile_zips("stdlib", [zipped(SOURCES)], pyodide)[0])
+def test_wheel_and_stdlib_zips(pyodide):
+    wheel, stdlib = assets.compile_zips([("/lib/wheels/pkg.whl", zipped(SOURCES)), ("stdlib", zipped(SOURCES))],
+                                        pyodide)
     with zipfile.ZipFile(io.BytesIO(wheel)) as archive:
-        names = set(archive.namelist())
-        tag = next(n for n in names if n.startswith("pkg/__pycache__/__init__.")).split(".")[1]
-        assert tag.startswith("cpython-3")
-        assert names == set(sources) | {f"pkg/__pycache__/__init__.{tag}.pyc", f"pkg/__pycache__/mod.{tag}.pyc"}
-        magic, flags = header(archive.read(f"pkg/__pycache__/mod.{tag}.pyc"))
-    assert flags == 1
+        assert set(archive.namelist()) == set(SOURCES) | {"pkg/__init__.pyc", "pkg/mod.pyc"}  # sources kept
+        pyc = archive.read("pkg/mod.pyc")
+    assert header(pyc) == 1
     with zipfile.ZipFile(io.BytesIO(stdlib)) as archive:
-        names = set(archive.namelist())
-        assert names == {"pkg/__init__.pyc", "pkg/mod.pyc", "pkg/data.json", "pkg/broken.py"}  # sources out
-        assert header(archive.read("pkg/mod.pyc")) == (magic, 1)
+        assert set(archive.namelist()) == {"pkg/__init__.pyc", "pkg/mod.pyc", "pkg/data.json", "pkg/broken.py"}
+        stdlib_pyc = archive.read("pkg/mod.pyc")
+    assert header(stdlib_pyc) == 1 and stdlib_pyc[:4] == pyc[:4]  # Pyodide's magic number, both
+    # the code's file name is the module's path in Pyodide (marshal keeps the string as it is)
+    assert b"/lib/wheels/pkg.whl/pkg/mod.py" in pyc and b"/lib/wheels" not in stdlib_pyc
 
 
 def test_compiled_stdlib_was_made_from_the_checked_sources(pyodide):
@@ -64,4 +62,4 @@ def test_compiled_stdlib_was_made_from_the_checked_sources(pyodide):
         modules = {n[:-3] for n in source.namelist() if n.endswith(".py")}
         pycs = {n[:-4] for n in compiled.namelist() if n.endswith(".pyc")}
         assert len(pycs) >= len(modules) - 20 and pycs <= modules  # a few test files do not compile
-        assert {header(compiled.read(n + ".pyc"))[1] for n in list(pycs)[:50]} == {1}
+        assert {header(compiled.read(n + ".pyc")) for n in list(pycs)[:50]} == {1}

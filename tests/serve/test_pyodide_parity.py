@@ -30,9 +30,10 @@ def in_pyodide(pyodide_files, tmp_path_factory):
     wheels = []
     for name, data in assets.prepared_wheels(pyodide_files).items():
         (wheels_dir / name).write_bytes(data)
-        wheels.append({"path": str(wheels_dir / name), "unpack": name.split("-")[0] not in assets.ZIPPED_WHEELS})
+        wheels.append(str(wheels_dir / name))
     stdlib = next(n for n in assets.served_files(pyodide_files) if n.startswith("python_stdlib"))
     request = {"pyodide": str(pyodide_files), "stdlib": stdlib, "wheels": wheels,
+               "wheels_dir": assets.WHEELS_IN_PYODIDE,
                "files": [str(p) for p in SCRIPTS], "options": OPTIONS}
     done = subprocess.run([node, str(Path(__file__).with_name("pyodide_calculate.mjs"))],
                           input=json.dumps(request), capture_output=True, text=True, timeout=600)

@@ -46,7 +46,7 @@ def test_export_holds_only_the_page(static_site):
     manifest = json.loads((out / "assets.json").read_text(encoding="utf-8"))
     assert manifest["api"] is False and manifest["pyodide"]["version"] == assets.PYODIDE["version"]
     pyodide = sorted(f"pyodide/{name}" for name in assets.served_files(assets.pyodide_dir()))
-    wheels = sorted(wheel["url"].split("?")[0] for wheel in manifest["wheels"])
+    wheels = sorted(url.split("?")[0] for url in manifest["wheels"])
     assert files == sorted([*assets.PAGE_FILES, "assets.json", "_headers", *pyodide, *wheels])
     assert assets.WORKER_POLICY in (out / "_headers").read_text(encoding="utf-8")
     assert f"pyodide/{manifest['pyodide']['stdlib']}" in pyodide

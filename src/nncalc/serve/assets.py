@@ -15,8 +15,8 @@
 * **Wheels**: nncalc's own code and rich (its one dependency, which draws the rare tables
   nncalc's plain writer leaves to it) are zipped from the installed packages by
   :func:`build_wheel` with the standard library (a wheel is a zip with ``METADATA``,
-  ``WHEEL`` and ``RECORD``). The page unpacks them into Pyodide's site-packages
-  (``pyodide.unpackArchive``): no micropip, no package index.
+  ``WHEEL`` and ``RECORD``). The page puts them on Pyodide's ``sys.path`` as they are
+  (``zipimport``): nothing to unpack, no micropip, no package index.
 * :func:`manifest` tells the page where all of it is (``assets.json``); :func:`export` writes
   the page, Pyodide and the wheels as static files; :class:`Assets` serves them for
   :mod:`nncalc.serve.server`.
@@ -175,7 +175,7 @@ def fetch(log=lambda line: print(line, file=sys.stderr)) -> Path:
 
 def _compile_stdlib(where: Path, record: dict, log) -> bool:
     """Make :data:`COMPILED_STDLIB` (when Node is here) and write ``verified.json``."""
-    compiled = compile_zips("stdlib", [(where / "python_stdlib.zip").read_bytes()], where, log)
+    compiled = compile_zips([("stdlib", (where / "python_stdlib.zip").read_bytes())], where, log)
     if compiled:
         (where / COMPILED_STDLIB).write_bytes(compiled[0])
         record["compiled"] = hashlib.sha256(compiled[0]).hexdigest()
@@ -187,9 +187,10 @@ def node() -> str | None:
     return shutil.which("node") or shutil.which("nodejs")
 
 
-def compile_zips(mode: str, zips: list, pyodide: Path, log=lambda line: None) -> list | None:
-    """The zips (bytes) with byte code of Pyodide's Python (``mode``: stdlib or wheel), or None
-    when Node is missing or fails (the page then loads sources)."""
+def compile_zips(jobs: list, pyodide: Path, log=lambda line: None) -> list | None:
+    """Each ``(where, zip bytes)`` with byte code of Pyodide's Python added (``where``: "stdlib",
+    or the path the zip will have in Pyodide; see :mod:`nncalc.serve.bytecode`), or None when
+    Node is missing or fails (the page then loads sources)."""
     exe = node()
     if exe is None:
         log("nncalc: note: no Node.js here, so Pyodide's byte code is not made: the page will start "
@@ -197,12 +198,12 @@ def compile_zips(mode: str, zips: list, pyodide: Path, log=lambda line: None) ->
         return None
     with tempfile.TemporaryDirectory() as tmp:
         args = []
-        for i, data in enumerate(zips):
+        for i, (where, data) in enumerate(jobs):
             (Path(tmp) / f"in{i}.zip").write_bytes(data)
-            args += [str(Path(tmp) / f"in{i}.zip"), str(Path(tmp) / f"out{i}.zip")]
+            args += [where, str(Path(tmp) / f"in{i}.zip"), str(Path(tmp) / f"out{i}.zip")]
         try:
             done = subprocess.run([exe, str(HERE / "pyodide_compile.mjs"), str(pyodide), str(HERE / "bytecode.py"),
-                                   mode, *args], capture_output=True, text=True, timeout=600)
+                                   *args], capture_output=True, text=True, timeout=600)
         except (OSError, subprocess.SubprocessError) as error:
             log(f"nncalc: note: compiling for Pyodide failed ({error}); the page loads sources")
             return None
@@ -210,7 +211,7 @@ def compile_zips(mode: str, zips: list, pyodide: Path, log=lambda line: None) ->
             last = (done.stderr.strip().splitlines() or ["?"])[-1]
             log(f"nncalc: note: compiling for Pyodide failed ({last}); the page loads sources")
             return None
-        return [(Path(tmp) / f"out{i}.zip").read_bytes() for i in range(len(zips))]
+        return [(Path(tmp) / f"out{i}.zip").read_bytes() for i in range(len(jobs))]
 
 
 def pin(version: str) -> dict:
@@ -282,10 +283,11 @@ def build_wheel(module: str) -> tuple[str, bytes]:
 
 
 WHEEL_MODULES = ("nncalc", "rich")
-# rich is imported only for rare tables: its sources suffice, and its wheel goes on sys.path as
-# a zip (zipimport reads it when needed) instead of being unpacked at every page load.
-COMPILED_WHEELS = ("nncalc",)
-ZIPPED_WHEELS = ("rich",)
+COMPILED_WHEELS = ("nncalc",)  # rich is imported only for rare tables: its sources suffice
+# Where the page's worker puts the wheels in Pyodide's file system; each goes onto sys.path as
+# it is (zipimport): nothing is unpacked at page load. nncalc reads no data file of its own
+# at run time, so it runs from the zip (the Pyodide parity test runs it so).
+WHEELS_IN_PYODIDE = "/lib/wheels"
 
 
 def prepared_wheels(pyodide: Path | None) -> dict:
@@ -297,10 +299,11 @@ def prepared_wheels(pyodide: Path | None) -> dict:
         return plain
     cache = pyodide / "wheels"
     compiled = {name: data for module, (name, data) in wheels.items() if module in COMPILED_WHEELS}
-    keys = {name: hashlib.sha256(data).hexdigest()[:20] for name, data in compiled.items()}
+    keys = {name: hashlib.sha256(data + WHEELS_IN_PYODIDE.encode()).hexdigest()[:20]
+            for name, data in compiled.items()}
     todo = [name for name in compiled if not (cache / f"{keys[name]}-{name}").is_file()]
     if todo:
-        made = compile_zips("wheel", [compiled[name] for name in todo], pyodide)
+        made = compile_zips([(f"{WHEELS_IN_PYODIDE}/{name}", compiled[name]) for name in todo], pyodide)
         if made is None:
             return plain
         cache.mkdir(exist_ok=True)
@@ -319,16 +322,16 @@ def manifest(wheels: dict, pyodide_files: dict | None, api: bool) -> dict:
     """``assets.json``: where the page finds Pyodide and the wheels, and whether a server API exists.
 
     ``wheels`` maps file names to their bytes (each URL carries a hash of its content, so a
-    static host's cache never serves an old wheel with a new page; ``unpack``: into
-    site-packages, else onto ``sys.path`` as a zip); ``pyodide_files`` are the Pyodide files
-    served (:func:`served_files`), None without them.
+    static host's cache never serves an old wheel with a new page; the page puts them in
+    ``wheels_dir`` and on ``sys.path``); ``pyodide_files`` are the Pyodide files served
+    (:func:`served_files`), None without them.
     """
     return {
         "pyodide": {"version": PYODIDE["version"], "url": "pyodide/",
                     "stdlib": COMPILED_STDLIB if COMPILED_STDLIB in pyodide_files else "python_stdlib.zip"}
                    if pyodide_files else None,
-        "wheels": [{"url": f"py/{name}?v={hashlib.sha256(data).hexdigest()[:12]}",
-                    "unpack": name.split("-")[0] not in ZIPPED_WHEELS} for name, data in wheels.items()],
+        "wheels": [f"py/{name}?v={hashlib.sha256(data).hexdigest()[:12]}" for name, data in wheels.items()],
+        "wheels_dir": WHEELS_IN_PYODIDE,
         "api": api,
         "fetch_hint": FETCH_HINT,
     }

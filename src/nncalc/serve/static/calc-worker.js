@@ -10,24 +10,23 @@ let calculate = null;
 async function init(manifest) {
   const started = performance.now();
   const base = new URL(manifest.pyodide.url, self.location.href).href;
-  const wheels = manifest.wheels.map(({ url }) => fetch(new URL(url, self.location.href)).then((response) => {
+  const wheels = manifest.wheels.map((url) => fetch(new URL(url, self.location.href)).then((response) => {
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     return response.arrayBuffer();
   }));
   const { loadPyodide } = await import(base + "pyodide.mjs");
   python = await loadPyodide({ indexURL: base, stdLibURL: base + manifest.pyodide.stdlib, packageCacheDir: base,
     env: { HOME: "/home/pyodide" } });
-  const sitePackages = python.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
-  const loaded = await Promise.all(wheels);
-  manifest.wheels.forEach(({ url, unpack }, i) => {
-    if (unpack) python.unpackArchive(loaded[i], "wheel", { extractDir: sitePackages });
-    else {  // imported from the zip itself, if ever (zipimport)
-      const path = `/lib/wheels/${url.split("?")[0].split("/").pop()}`;
-      python.FS.mkdirTree("/lib/wheels");
-      python.FS.writeFile(path, new Uint8Array(loaded[i]));
-      python.runPython(`import sys; sys.path.append(${JSON.stringify(path)})`);
-    }
+  // The wheels go onto sys.path as they are: Python imports from the zips (their byte code is
+  // compiled for these very paths, see nncalc/serve/bytecode.py).
+  python.FS.mkdirTree(manifest.wheels_dir);
+  const paths = (await Promise.all(wheels)).map((data, i) => {
+    const path = `${manifest.wheels_dir}/${manifest.wheels[i].split("?")[0].split("/").pop()}`;
+    python.FS.writeFile(path, new Uint8Array(data));
+    return path;
   });
+  python.globals.set("nncalc_wheels", python.toPy(paths));
+  python.runPython("import sys; sys.path += nncalc_wheels; del nncalc_wheels");
   python.FS.mkdirTree(WORK_DIR);
   calculate = python.pyimport("nncalc.serve.browser").calculate;
   return (performance.now() - started) / 1000;
