@@ -106,11 +106,12 @@ def main(argv=None) -> int:
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     mode = "sources, no byte code" if args.no_bytecode else "byte code made by Pyodide in Node"
+    heading = (f"Web calculator, measured {datetime.datetime.now():%Y-%m-%d %H:%M} by `python benchmarks/web.py"
+               f"{' --no-bytecode' if args.no_bytecode else ''}`: `nncalc serve` on 127.0.0.1, headless "
+               f"Chromium, Pyodide {PYODIDE['version']} ({mode}; {size:.1f} MB loaded), {os.cpu_count()} CPUs, "
+               f"load average before the run {load}. Medians; the range and the number of runs in brackets.")
     lines = [
-        f"Web calculator, measured {datetime.datetime.now():%Y-%m-%d %H:%M} by `python benchmarks/web.py"
-        f"{' --no-bytecode' if args.no_bytecode else ''}`: `nncalc serve` on 127.0.0.1, headless Chromium, "
-        f"Pyodide {PYODIDE['version']} ({mode}; {size:.1f} MB loaded), {os.cpu_count()} CPUs, load average "
-        f"before the run {load}. Medians; the range and the number of runs in brackets.",
+        heading,
         "",
         "| Web page (the tutorial's CNN) | Median | Range (runs) | Budget | |",
         "|---|---:|---:|---:|---|",

@@ -55,15 +55,16 @@ def test_wheel_is_a_complete_standard_wheel(tmp_path):
     (tmp_path / name).write_bytes(data)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target",
                     str(target), str(tmp_path / name)], check=True)
-    run = subprocess.run([sys.executable, "-c", "import sys; site = sys.argv.pop(1); sys.path.insert(0, site); import nncalc.cli, "
-                          "nncalc; assert nncalc.__file__.startswith(site); sys.exit(nncalc.cli.main())",
+    program = ("import sys; site = sys.argv.pop(1); sys.path.insert(0, site); import nncalc.cli, nncalc; "
+               "assert nncalc.__file__.startswith(site); sys.exit(nncalc.cli.main())")
+    run = subprocess.run([sys.executable, "-c", program,
                           str(target), "summary", str(SEED)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout == nncalc_command("summary", str(SEED)).stdout
 
 
 def test_rich_wheel_carries_its_licence():
-    name, data = assets.build_wheel("rich")
+    _, data = assets.build_wheel("rich")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert "rich/console.py" in names and "rich/table.py" in names
     assert any("/licenses/" in n for n in names)
@@ -106,7 +107,7 @@ def test_fetch_keeps_checked_files(fake_pyodide, monkeypatch):
 
 
 def test_fetch_refuses_a_changed_tarball(fake_pyodide, monkeypatch):
-    data, pin, files = fake_pyodide
+    data, _, _ = fake_pyodide
     monkeypatch.setattr(assets, "_tarball", lambda pin, log: data[:-1] + bytes([data[-1] ^ 1]))
     with pytest.raises(assets.AssetError, match="does not match its pinned integrity"):
         assets.fetch(log=lambda line: None)
@@ -114,7 +115,7 @@ def test_fetch_refuses_a_changed_tarball(fake_pyodide, monkeypatch):
 
 
 def test_fetch_refuses_a_file_that_does_not_match_its_pin(fake_pyodide, monkeypatch):
-    data, pin, files = fake_pyodide
+    data, pin, _ = fake_pyodide
     monkeypatch.setitem(pin["files"], "pyodide.asm.wasm", hashlib.sha256(b"other").hexdigest())
     monkeypatch.setattr(assets, "_tarball", lambda pin, log: data)
     with pytest.raises(assets.AssetError, match="pyodide.asm.wasm does not match its pinned sha256"):

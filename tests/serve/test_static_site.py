@@ -53,7 +53,7 @@ def test_export_holds_only_the_page(static_site):
 
 
 def test_static_page_computes_and_reads_model_files(chromium, static_site, keras_files):
-    out, url = static_site
+    _, url = static_site
     models, reference = keras_files
     watched = Watched(chromium, url, viewport={"width": 1300, "height": 900})
     try:
@@ -63,7 +63,7 @@ def test_static_page_computes_and_reads_model_files(chromium, static_site, keras
 
         # .json and .keras files are read by Python in the page
         for name in ("seed_cnn.json", "seed_cnn.keras"):
-            wait_for_new_result(page, lambda: page.set_input_files("#file", str(models / name)))
+            wait_for_new_result(page, lambda name=name: page.set_input_files("#file", str(models / name)))
             assert page.is_hidden("#error"), page.inner_text("#error")
             assert page.text_content("#text") == nncalc_command("summary", str(models / name)).stdout
         expected = cli_json(models / "seed_cnn.json")["models"][0]

@@ -268,8 +268,8 @@ def build_wheel(module: str) -> tuple[str, bytes]:
     except (metadata.PackageNotFoundError, OSError):
         pass
     files.append((f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {module}\nVersion: {version}\n".encode()))
-    files.append((f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: nncalc.serve.assets\n"
-                                   b"Root-Is-Purelib: true\nTag: py3-none-any\n"))
+    files.append((f"{info}/WHEEL", (b"Wheel-Version: 1.0\nGenerator: nncalc.serve.assets\n"
+                                    b"Root-Is-Purelib: true\nTag: py3-none-any\n")))
     record = "".join(f"{name},{_record_hash(data)},{len(data)}\n" for name, data in files)
     files.append((f"{info}/RECORD", (record + f"{info}/RECORD,,\n").encode()))
     buffer = io.BytesIO()
