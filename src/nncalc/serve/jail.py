@@ -44,6 +44,7 @@ import base64
 import json
 import os
 import re
+import select
 import signal
 import site
 import stat
@@ -280,10 +281,12 @@ class Run:
             pass
 
     def kill(self) -> None:
-        """SIGKILL to the jail's PID 1: the kernel then kills every process of its namespace."""
+        """SIGKILL to the jail's PID 1: the kernel then kills every process of its namespace
+        (PID 1 exits only once they are all gone; the pidfd turns readable when it has)."""
         if self.pidfd is not None:
             try:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+                select.select([self.pidfd], [], [], 2.0)
             except OSError:
                 pass
             os.close(self.pidfd)
