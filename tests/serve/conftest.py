@@ -3,6 +3,7 @@ saved by real Keras, and a small HTTP client."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -69,15 +70,24 @@ def start_server(**kwargs):
     return server
 
 
+@contextlib.contextmanager
+def serving(**kwargs):
+    """A :func:`start_server` server for the ``with`` block, shut down after it."""
+    server = start_server(**kwargs)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def server():
     """The calculator on a free port of 127.0.0.1, two workers at most, with its code API on:
     each request runs in a bubblewrap jail."""
     need_bwrap()
-    server = start_server(max_workers=2, code_api=True)
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(max_workers=2, code_api=True) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -88,10 +98,8 @@ def client(server):
 @pytest.fixture(scope="session")
 def plain_server():
     """The calculator as ``nncalc serve`` starts it: code API off, files read in the sandbox."""
-    server = start_server(max_workers=2)
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(max_workers=2) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

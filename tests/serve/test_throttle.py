@@ -16,7 +16,7 @@ import pytest
 from nncalc.serve import throttle
 from nncalc.serve.throttle import ClientLimits, Clients
 
-from .conftest import TEST_LIMITS, need_bwrap, start_server
+from .conftest import TEST_LIMITS, need_bwrap, serving
 
 TINY = "import keras\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n"
 DEADLINE = TEST_LIMITS["timeout"] + TEST_LIMITS["grace"]  # one request's deadline in these servers
@@ -102,12 +102,10 @@ def test_jobs_and_connections_per_client():
 # ----------------------------------------------------------------------------- a running server
 @pytest.fixture
 def small_server():
-    server = start_server(max_workers=2, client_limits=ClientLimits(
-        connections=5, connections_per_client=3, jobs_per_client=1, rate=0.5, burst=3,
-        queue_seconds=1.0, header_seconds=1.5, body_bytes_per_second=1_000_000))
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(max_workers=2, client_limits=ClientLimits(
+            connections=5, connections_per_client=3, jobs_per_client=1, rate=0.5, burst=3,
+            queue_seconds=1.0, header_seconds=1.5, body_bytes_per_second=1_000_000)) as server:
+        yield server
 
 
 def test_slow_headers_and_bodies_are_cut_off(small_server):
@@ -165,10 +163,9 @@ def test_one_hostile_client_does_not_shut_out_the_others():
     endless scripts: each one beyond its share is refused at once, and 127.0.0.10 gets its
     answer well within one request's deadline while the flood goes on."""
     need_bwrap()
-    server = start_server(max_workers=2, code_api=True, client_limits=ClientLimits(
-        connections=16, connections_per_client=6, jobs_per_client=1, rate=100, burst=100,
-        queue_seconds=1.0, header_seconds=DEADLINE))
-    try:
+    with serving(max_workers=2, code_api=True, client_limits=ClientLimits(
+            connections=16, connections_per_client=6, jobs_per_client=1, rate=100, burst=100,
+            queue_seconds=1.0, header_seconds=DEADLINE)) as server:
         slow = [opened(server, "127.0.0.9") for _ in range(3)]
         for conn in slow:
             conn.sendall(b"POST /api/summary HTTP/1.1\r\n")
@@ -182,20 +179,16 @@ def test_one_hostile_client_does_not_shut_out_the_others():
             assert status == 200 and answer["summary"]["models"][0]["total_params"] == 8, answer
             assert took < DEADLINE, took
             results = [f.result() for f in flood]
-        assert sorted(r[0] for r in results) == [422, 429, 429] or sorted(r[0] for r in results) == [422, 429, 503], \
-            [r[:1] + (r[2],) for r in results]
+        # one ran to its deadline (its share: one job), the others were refused at once
+        assert sorted(r[0] for r in results) == [422, 429, 429], [r[:1] + (r[2],) for r in results]
         for conn in slow:
             conn.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_request_waits_a_bounded_time_for_a_worker(model_json):
     need_bwrap()
-    server = start_server(max_workers=1, code_api=True, client_limits=ClientLimits(
-        jobs_per_client=1, rate=100, burst=100, queue_seconds=1.0))
-    try:
+    with serving(max_workers=1, code_api=True, client_limits=ClientLimits(
+            jobs_per_client=1, rate=100, burst=100, queue_seconds=1.0)) as server:
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             busy = pool.submit(post, server, {"code": "while True:\n    pass\n"}, "127.0.0.11")
             time.sleep(1.0)
@@ -206,6 +199,3 @@ def test_a_request_waits_a_bounded_time_for_a_worker(model_json):
             assert 0.9 < took < 3, took
             assert busy.result()[0] == 422
         assert post(server, model_json, "127.0.0.12")[0] == 200
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -54,7 +54,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from . import seccomp
-from .sandbox import BOOT, Limits, _env, _kill, answer_of, exchange, package_parent
+from .sandbox import BOOT, Limits, _env, answer_of, converse, package_parent
 
 BWRAP = "/usr/bin/bwrap"
 JAIL_UID = 65534  # uid and gid inside the jail ("nobody")
@@ -407,23 +407,11 @@ class Jail:
         finally:
             for fd in fds:
                 os.close(fd)
-        try:
-            result = exchange(proc, stdin, deadline, limit, info_fd=info_read, on_info=run.on_info)
-            if not (result.timed_out or result.overflow):
-                try:
-                    proc.wait(max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    result.timed_out = True
+        try:  # at the end the jail's PID 1 is killed, and with it every process of the jail
+            result, returncode = converse(proc, stdin, deadline, limit, info_fd=info_read,
+                                          on_info=run.on_info, stop=run.kill)
         finally:
-            run.kill()  # the jail's PID 1, and with it every process of the jail
-            _kill(proc)  # the bwrap processes outside it
             os.close(info_read)
-            for stream in (proc.stdout, proc.stderr):
-                stream.close()
-        try:
-            returncode = proc.wait(5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL was sent
-            returncode = None
         return result, returncode, run
 
     def run_request(self, filename: str, content: bytes, options: dict, limits: Limits | None = None,

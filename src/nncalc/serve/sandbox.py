@@ -231,20 +231,21 @@ def answer_of(result: Exchange, returncode, label: str, limits: Limits, lang: st
     return answer
 
 
-def _run_child(request: bytes, label: str, limits: Limits, lang: str = "en") -> dict:
-    deadline = time.monotonic() + limits.timeout + limits.grace
-    proc = subprocess.Popen(
-        [sys.executable, "-I", "-c", BOOT, json.dumps({"first": [package_parent()], "last": []})],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=_env(), cwd="/", start_new_session=True, close_fds=True)
+def converse(proc: subprocess.Popen, request: bytes, deadline: float, limit: int, info_fd=None,
+             on_info=None, stop=None):
+    """:func:`exchange` with ``proc``, then wait for its exit until ``deadline``; then kill it
+    and its process group (``stop()`` first: the jail's own kill), close the pipes, and return
+    (:class:`Exchange`, exit status or None)."""
     try:
-        result = exchange(proc, request, deadline, limits.output_bytes)
+        result = exchange(proc, request, deadline, limit, info_fd=info_fd, on_info=on_info)
         if not (result.timed_out or result.overflow):
             try:
                 proc.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 result.timed_out = True
     finally:
+        if stop is not None:
+            stop()
         _kill(proc)  # whatever the child started in its group goes with it
         for stream in (proc.stdout, proc.stderr):
             stream.close()
@@ -252,4 +253,14 @@ def _run_child(request: bytes, label: str, limits: Limits, lang: str = "en") -> 
         returncode = proc.wait(5)
     except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL was sent
         returncode = None
+    return result, returncode
+
+
+def _run_child(request: bytes, label: str, limits: Limits, lang: str = "en") -> dict:
+    deadline = time.monotonic() + limits.timeout + limits.grace
+    proc = subprocess.Popen(
+        [sys.executable, "-I", "-c", BOOT, json.dumps({"first": [package_parent()], "last": []})],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=_env(), cwd="/", start_new_session=True, close_fds=True)
+    result, returncode = converse(proc, request, deadline, limits.output_bytes)
     return answer_of(result, returncode, label, limits, lang)
