@@ -28,6 +28,8 @@ import time
 
 import pytest
 
+from nncalc.serve.jail import WORKDIR
+
 from .conftest import BWRAP, ROOT, TEST_LIMITS, need_bwrap
 
 # This suite's jails run as this host uid (when the tests run as root), so that the processes
@@ -93,8 +95,9 @@ def check_processes(result, target):
 
 
 def check_walk(result, target):
-    # the jail's root holds /dev, /tmp and the first directories of what it binds, nothing else
-    assert result["listdir /"] == "ok: " + repr(sorted(target.top | {"dev", "tmp"}))
+    # the jail's root holds /dev, its working directory and the first directories of what it
+    # binds, nothing else
+    assert result["listdir /"] == "ok: " + repr(sorted(target.top | {"dev", WORKDIR.strip("/")}))
     refused(result, "open /etc/shadow", *(f"listdir /{d}" for d in ("etc", "proc", "sys", "home", "root")
                                           if d not in target.top))
     assert "hook locals" in result
@@ -137,8 +140,8 @@ def check_reading(result, target):
 
 
 def check_writing(result, target):
-    refused(result, "outside", "nncalc dir", "jail root")
-    assert result["host /tmp"].startswith("ok: ")  # the jail's own tmpfs: the test sees no such host file
+    refused(result, "outside", "nncalc dir", "jail root", "host /tmp")
+    assert result["its tmpfs"].startswith("ok: ")  # its own working directory, gone with the jail
 
 
 def check_seccomp(result, target):
@@ -264,6 +267,7 @@ attempt('outside', lambda: open('@OUTSIDE@/marker', 'w').write('x'))
 attempt('nncalc dir', lambda: open(os.path.join(os.path.dirname(__import__('nncalc').__file__), 'marker'), 'w'))
 attempt('jail root', lambda: open('/marker', 'w'))
 attempt('host /tmp', lambda: open('@HOST_TMP_MARKER@', 'w').write('x'))
+attempt('its tmpfs', lambda: open('marker', 'w').write('x'))
 ''', check_writing),
     "seccomp: ptrace, unshare, setns, mount, bpf, keyctl, userfaultfd, perf_event_open": ('''
 libc = ctypes.CDLL(None, use_errno=True)
@@ -468,10 +472,10 @@ def test_what_the_jail_shows(jail):
     assert returncode == 0 and not result.overflow, result.stderr
     seen = json.loads(result.stdout)
     assert seen["id"] == [65534, 65534, 2] and seen["groups"] == [] and seen["host"] == "nncalc-jail"
-    assert seen["cwd"] == "/tmp" and not {"etc", "home", "proc", "sys", "run", "var", "mnt"} & set(seen["top"])
+    assert seen["cwd"] == WORKDIR and not {"etc", "home", "proc", "sys", "run", "var", "mnt"} & set(seen["top"])
     assert "NNCALC_TEST_SECRET" not in seen["env"] and set(seen["env"]) <= {
         "PATH", "LANG", "LC_ALL", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "TERM",
-        "NO_COLOR", "HOME", "LD_LIBRARY_PATH", "PWD"}
+        "NO_COLOR", "HOME", "TMPDIR", "LD_LIBRARY_PATH", "PWD"}
     allowed = list(jail.view.binds) + list(jail.view.symlinks) + ["/dev/"]
     stray = [f for f in seen["files"] if not any(f == a or f.startswith(a.rstrip("/") + "/") for a in allowed)]
     assert stray == []  # only Python, nncalc, their libraries, and /dev's few devices

@@ -10,7 +10,8 @@ hooks are not a sandbox). So each request runs in a fresh jail that the kernel e
 * **files**: a new root holding, read-only, only what Python and nncalc need (:class:`View`:
   the interpreter, its standard library, the site-packages entries nncalc imports, nncalc's
   own package and the shared libraries they map, found by :func:`survey`), a ``/dev`` with
-  null/zero/random, and a private tmpfs of :data:`TMPFS_BYTES` as working directory. No
+  null/zero/random, and a private tmpfs of :data:`TMPFS_BYTES` as working directory
+  (:data:`WORKDIR`). No
   ``/etc``, ``/home``, ``/root``, ``/proc`` or ``/sys``; the root itself is read-only.
 * **an unprivileged uid**: :data:`JAIL_UID` inside; on the host, never root. A server running
   as root starts the jail as ``host_uid`` (:data:`DEFAULT_HOST_UID`): the ``outer`` bwrap
@@ -63,6 +64,7 @@ JAIL_UID = 65534  # uid and gid inside the jail ("nobody")
 DEFAULT_HOST_UID = 65533
 HOSTNAME = "nncalc-jail"
 TMPFS_BYTES = 16 * 1024 * 1024
+WORKDIR = "/scratch"  # the jail's private tmpfs and working directory (not /tmp: a venv may live there)
 OPEN_FILES = 256
 PROCESSES_PER_JAIL = 8  # bwrap's own two processes, the worker, and a few to spare
 TINY = "import keras\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n"
@@ -310,6 +312,8 @@ class Jail:
         self.concurrency = max(1, concurrency)
         self.tmpfs_bytes = tmpfs_bytes
         self.view = survey()
+        if any(_inside(path, WORKDIR) for path in self.view.binds):
+            raise JailUnavailable(f"the jail's working directory {WORKDIR} would hide part of Python")
         self.filter = seccomp.program()
         if check:
             self.check()
@@ -317,7 +321,7 @@ class Jail:
     # ---------------------------------------------------------------- the command line
     def environment(self) -> dict:
         env = _env()
-        env.update({"HOME": "/tmp", "PATH": "/nonexistent"})
+        env.update({"HOME": WORKDIR, "TMPDIR": WORKDIR, "PATH": "/nonexistent"})
         if self.view.library_path:
             env["LD_LIBRARY_PATH"] = ":".join(self.view.library_path)
         return env
@@ -350,8 +354,8 @@ class Jail:
             argv += ["--ro-bind", path, path]
         for link, target in sorted(view.symlinks.items()):
             argv += ["--symlink", target, link]
-        argv += ["--dev", "/dev", "--size", str(self.tmpfs_bytes), "--perms", "0700", "--tmpfs", "/tmp",
-                 "--chdir", "/tmp", "--remount-ro", "/", "--", *program]
+        argv += ["--dev", "/dev", "--size", str(self.tmpfs_bytes), "--perms", "0700", "--tmpfs", WORKDIR,
+                 "--chdir", WORKDIR, "--remount-ro", "/", "--", *program]
         return argv
 
     def command(self, program: list[str], seccomp_fd: int | None, info_fd: int) -> list[str]:

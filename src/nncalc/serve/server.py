@@ -126,6 +126,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        self.rfile.close()
         self.rfile = DeadlineReader(self.connection)  # see handle_one_request and do_POST
 
     def handle_one_request(self):

@@ -1,10 +1,13 @@
-"""The child process that runs one web request's code or file: ``python -I -m nncalc.serve.worker``.
+"""The child process that runs one web request's code or file (started by :mod:`nncalc.serve.sandbox`
+or in :mod:`nncalc.serve.jail`, as ``python -I -c BOOT``: see :data:`nncalc.serve.sandbox.BOOT`).
 
 Protocol: one JSON object on stdin::
 
     {"dir": "/tmp/nncalc-xyz", "file": "model.py", "options": {...}, "limits": {...}}
 
-and one JSON object on stdout: ``{"ok": true, "summary": {...}, "text": "...", ...}`` or
+(in the jail of :mod:`nncalc.serve.jail`, ``"content_base64"`` instead of ``"dir"``: the worker
+writes the file into its working directory, the jail's private tmpfs), and one JSON object
+on stdout: ``{"ok": true, "summary": {...}, "text": "...", ...}`` or
 ``{"ok": false, "error": "nncalc: error: model.py:3: ..."}``.
 
 Before any user code runs, in this order:
