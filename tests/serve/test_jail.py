@@ -63,7 +63,7 @@ except Exception as error:
 # 3. the import guard trusts the script's own __name__
 __name__ = 'nncalc.attack'
 import os, sys, gc, signal, mmap, _io, json, socket, threading, ctypes
-RESULT = {'unhooked': UNHOOKED}
+RESULT = {'unhooked': UNHOOKED, 'imported': sorted(m.__name__ for m in (os, _io, signal, mmap, gc))}
 
 
 def attempt(label, action):
@@ -91,7 +91,8 @@ def check_fspath(result, target):
 
 def check_processes(result, target):
     assert result["os.system"] in ("ok: 32512", "ok: -1")  # the C library's "no shell started"
-    refused(result, "os.popen read", "subprocess.run", "posix_spawn", "execv /bin/sh", "fork")
+    refused(result, "os.popen read", "subprocess.run", "posix_spawn", "execv /bin/sh", "fork",
+            "Popen from __subclasses__ (_posixsubprocess.fork_exec)")
 
 
 def check_walk(result, target):
@@ -172,6 +173,9 @@ attempt('subprocess.run', lambda: subprocess.run(['/bin/sh', '-c', 'id'], captur
 attempt('posix_spawn', lambda: os.posix_spawn('/bin/sh', ['sh', '-c', 'touch @OUTSIDE@/spawn'], {}))
 attempt('execv /bin/sh', lambda: os.execv('/bin/sh', ['sh', '-c', 'touch @OUTSIDE@/exec']))
 attempt('fork', lambda: os.fork())
+popen = [c for c in object.__subclasses__() if c.__name__ == 'Popen' and c.__module__ == 'subprocess'][0]
+attempt('Popen from __subclasses__ (_posixsubprocess.fork_exec)',
+        lambda: popen(['/usr/bin/id'], stdout=-1).communicate()[0] or 1 / 0)
 ''', check_processes),
     "traceback frames, f_locals, gc.get_referrers, hook __code__": ('''
 RESULT['hook locals'] = HOOK_LOCALS
@@ -416,6 +420,7 @@ def test_attack_gets_nothing(target, index, name):
     line = next(line for line in answer["text"].splitlines() if line.startswith("RESULT="))
     result = json.loads(line[len("RESULT="):])
     assert result["unhooked"] >= 1  # the audit hook was defeated: the jail alone stopped the rest
+    assert result["imported"] == ["gc", "io", "mmap", "os", "signal"]  # and the import guard (_io is "io")
     check({key.replace(target.secret_file, "@SECRET_FILE@"): value for key, value in result.items()}, target)
     assert took < TEST_LIMITS["timeout"] + TEST_LIMITS["grace"] + 10, took
     assert snapshot(target.base, NNCALC_DIR) == before  # nothing created or changed outside
