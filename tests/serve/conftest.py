@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_cnn.py"
 # Small limits so that the hostile tests are quick; the defaults are larger (see Limits).
 TEST_LIMITS = dict(timeout=4.0, cpu_seconds=6, memory_bytes=1024 * 1024 * 1024, grace=3.0)
-# The API tests send many requests from 127.0.0.1: no per-client rate (test_dos.py tests it).
+# The API tests send many requests from 127.0.0.1: no per-client rate (test_throttle.py tests it).
 TEST_CLIENT_LIMITS = dict(rate=1000.0, burst=1000.0, jobs_per_client=2)
 BWRAP = os.environ.get("NNCALC_BWRAP", "/usr/bin/bwrap")
 NO_BWRAP = (f"bubblewrap is absent ({BWRAP}): the code API's jail needs it "

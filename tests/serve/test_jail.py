@@ -499,7 +499,7 @@ def test_a_setsid_double_forked_survivor_dies_with_the_jail(jail):
             "        for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):\n            signal.signal(s, signal.SIG_IGN)\n"
             "        time.sleep(600)\n    os._exit(0)\nprint('parent done', flush=True)\n")
     started = time.monotonic()
-    result, returncode, run = run_python(jail, code, seconds=30)
+    result, returncode, _ = run_python(jail, code, seconds=30)
     assert time.monotonic() - started < 10 and not result.timed_out
     assert result.stdout == b"parent done\n" and returncode == 0
     assert not no_jail_left(jail)
@@ -510,7 +510,7 @@ def test_at_the_deadline_the_whole_jail_dies(jail):
             "    signal.signal(s, signal.SIG_IGN)\nos.fork(); os.fork()\nif os.fork() == 0:\n    os.setsid()\n"
             "while True:\n    pass\n")
     started = time.monotonic()
-    result, returncode, run = run_python(jail, code, seconds=3)
+    result, _, _ = run_python(jail, code, seconds=3)
     assert result.timed_out and 3 <= time.monotonic() - started < 8
     assert not no_jail_left(jail)
 
@@ -518,7 +518,7 @@ def test_at_the_deadline_the_whole_jail_dies(jail):
 def test_rlimits_in_the_jail(jail):
     code = ("import resource, json\nprint(json.dumps({n: resource.getrlimit(getattr(resource, n)) for n in "
             "('RLIMIT_CPU', 'RLIMIT_AS', 'RLIMIT_FSIZE', 'RLIMIT_NOFILE', 'RLIMIT_CORE', 'RLIMIT_NPROC')}))\n")
-    result, returncode, _ = run_python(jail, code)
+    result, _, _ = run_python(jail, code)
     limits = json.loads(result.stdout)
     assert limits["RLIMIT_CPU"] == [TEST_LIMITS["cpu_seconds"] + 1] * 2
     assert limits["RLIMIT_AS"] == [TEST_LIMITS["memory_bytes"]] * 2

@@ -98,7 +98,7 @@ def test_lambda_in_a_file_is_never_run(request, where, keras_files):
 
 
 def test_code_api_is_off_by_default(plain_client, seed_code, keras_files):
-    status, headers, answer = plain_client.post({"code": seed_code})
+    status, _, answer = plain_client.post({"code": seed_code})
     assert status == 403 and answer == {"error": CODE_API_OFF}
     assert "browser" in answer["error"] and "--code-api" in answer["error"]
     out, reference = keras_files  # files are still read (parsed, never executed)

@@ -59,7 +59,7 @@ def closed_by_server(conn: socket.socket, drip: bytes = b"", every: float = 0.3,
             conn.settimeout(every)
             if conn.recv(65536) == b"":
                 return time.monotonic() - started
-        except socket.timeout:
+        except TimeoutError:
             continue
         except OSError:  # reset
             return time.monotonic() - started
@@ -68,7 +68,7 @@ def closed_by_server(conn: socket.socket, drip: bytes = b"", every: float = 0.3,
 
 @pytest.fixture(scope="module")
 def model_json(keras_files):
-    out, reference = keras_files
+    out, _ = keras_files
     return {"filename": "seed_cnn.json", "content_base64": base64.b64encode((out / "seed_cnn.json").read_bytes()).decode()}
 
 

@@ -181,7 +181,7 @@ def survey(python: str | None = None) -> View:
     view = View(python=python, first=[parent], last=sites)
     try:
         done = subprocess.run([python, "-I", "-S", "-c", SURVEY, json.dumps({"first": view.first, "last": sites})],
-                              capture_output=True, env=_env(), cwd="/", timeout=300)
+                              check=False, capture_output=True, env=_env(), cwd="/", timeout=300)
         data = json.loads(done.stdout)
     except (OSError, ValueError, subprocess.TimeoutExpired) as error:
         raise JailUnavailable(f"could not list the files the jail needs ({error})") from None
