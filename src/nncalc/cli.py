@@ -130,6 +130,13 @@ def build_parser(command=None) -> argparse.ArgumentParser:
                                 "hashes), which run pasted code in the browser")
         serve.add_argument("--export", metavar="DIR",
                            help="write the page as static files into DIR (for any static host) and exit")
+        serve.add_argument("--code-api", action="store_true",
+                           help="let POST /api/summary run scripts ('code'), each in a bubblewrap "
+                                "jail (off by default: the page runs code in the browser)")
+        serve.add_argument("--bwrap", default="/usr/bin/bwrap", metavar="PATH",
+                           help="bubblewrap for --code-api (default: /usr/bin/bwrap)")
+        serve.add_argument("--jail-uid", type=int, default=None, metavar="UID",
+                           help="host uid of the jails when the server runs as root (default: 65533)")
     return parser
 
 
@@ -265,7 +272,7 @@ def main(argv=None) -> int:
     if args.command == "serve":
         from .serve.server import serve  # lazily: the server is not needed by other commands
 
-        return serve(args.host, args.port)
+        return serve(args.host, args.port, code_api=args.code_api, bwrap=args.bwrap, jail_uid=args.jail_uid)
     from .errors import internal_error_line, user_error_line
 
     if not os.path.isfile(args.file):

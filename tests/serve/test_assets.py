@@ -20,7 +20,7 @@ import pytest
 
 from nncalc.serve import assets
 
-from .conftest import SEED, nncalc_command, start_server
+from .conftest import SEED, nncalc_command, serving
 
 
 # ---------------------------------------------------------------- wheels
@@ -148,11 +148,9 @@ def fetch_bytes(url: str) -> tuple[int, str, bytes]:
 
 @pytest.fixture
 def server(pyodide_files):
-    """A server started after Pyodide's files are here (the session's may be older)."""
-    server = start_server(max_workers=1)
-    yield server
-    server.shutdown()
-    server.server_close()
+    """A server started after Pyodide's files are here, as `nncalc serve` starts by default."""
+    with serving(max_workers=1) as server:
+        yield server
 
 
 def test_server_routes(pyodide_files, server):

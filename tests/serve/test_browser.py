@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .conftest import SEED, Watched, cli_json, nncalc_command, start_server, wait_for_new_result
+from .conftest import SEED, Watched, cli_json, nncalc_command, serving, wait_for_new_result
 
 PAGE_PATHS = re.compile(r"^/(|index\.html|style\.css|example\.py|[a-z-]+\.js|assets\.json|"
                         r"pyodide/[A-Za-z0-9_.-]+|py/[A-Za-z0-9_.-]+\.whl)$")
@@ -20,11 +20,10 @@ PAGE_PATHS = re.compile(r"^/(|index\.html|style\.css|example\.py|[a-z-]+\.js|ass
 
 @pytest.fixture(scope="module")
 def site(pyodide_files):
-    server = start_server(max_workers=2)
-    assert server.assets.pyodide is not None
-    yield server
-    server.shutdown()
-    server.server_close()
+    """`nncalc serve` as it starts by default (code API off), with Pyodide's files."""
+    with serving(max_workers=2) as server:
+        assert server.assets.pyodide is not None and not server.code_api
+        yield server
 
 
 @pytest.fixture
@@ -412,22 +411,20 @@ def test_without_pyodide_files_the_page_says_how_and_files_still_work(chromium, 
     from nncalc.serve.assets import Assets
 
     out, reference = keras_files
-    server = start_server(max_workers=1)
-    server.assets = Assets(pyodide=None)
-    watched = Watched(chromium, server.url, viewport={"width": 1200, "height": 900})
-    try:
-        page = watched.page(wait=False)
-        page.wait_for_function("document.querySelector('#where').textContent.includes('--fetch-pyodide')")
-        secret = b"# never-sent-4c1d\nimport keras\n"
-        page.fill("#code", secret.decode())
-        wait_for_new_result(page, lambda: page.click("#run"))
-        assert "nncalc serve --fetch-pyodide" in page.inner_text("#error")
-        assert not watched.carried(secret)
-        wait_for_new_result(page, lambda: page.set_input_files("#file", str(out / "seed_cnn.keras")))
-        assert f"{reference['seed_cnn']['params']:,}" in page.inner_text("dl.totals")  # via the API
-        assert any(r.method == "POST" and r.url.endswith("/api/summary") for r in watched.requests)
-        assert not watched.errors and not watched.outside
-    finally:
-        watched.close()
-        server.shutdown()
-        server.server_close()
+    with serving(max_workers=1) as server:
+        server.assets = Assets(pyodide=None)
+        watched = Watched(chromium, server.url, viewport={"width": 1200, "height": 900})
+        try:
+            page = watched.page(wait=False)
+            page.wait_for_function("document.querySelector('#where').textContent.includes('--fetch-pyodide')")
+            secret = b"# never-sent-4c1d\nimport keras\n"
+            page.fill("#code", secret.decode())
+            wait_for_new_result(page, lambda: page.click("#run"))
+            assert "nncalc serve --fetch-pyodide" in page.inner_text("#error")
+            assert not watched.carried(secret)
+            wait_for_new_result(page, lambda: page.set_input_files("#file", str(out / "seed_cnn.keras")))
+            assert f"{reference['seed_cnn']['params']:,}" in page.inner_text("dl.totals")  # via the API
+            assert any(r.method == "POST" and r.url.endswith("/api/summary") for r in watched.requests)
+            assert not watched.errors and not watched.outside
+        finally:
+            watched.close()
