@@ -166,6 +166,9 @@ def test_server_routes(pyodide_files, server):
     assert status == 200 and manifest["api"] is True
     assert manifest["pyodide"]["stdlib"] in assets.served_files(pyodide_files)
     assert manifest["wheels_dir"] == assets.WHEELS_IN_PYODIDE
+    if assets.node() is not None:  # the memory snapshot, gzipped
+        status, kind, body = fetch_bytes(f"{server.url}/{manifest['snapshot']}")
+        assert status == 200 and body[:2] == b"\x1f\x8b"
     for url in manifest["wheels"]:
         status, kind, body = fetch_bytes(f"{server.url}/{url}")
         assert status == 200 and kind == "application/zip"

@@ -1,7 +1,8 @@
 """nncalc in Pyodide (CPython 3.14 in WebAssembly, what the page runs) answers exactly as nncalc
 in this Python: the same ``nncalc.serve.browser.calculate`` on the examples and every script of
 the differential tests (which tie nncalc to real Keras), with every analysis and format on.
-Pyodide runs under Node here, with the wheels and byte code the page gets. Scripts that import
+Pyodide runs under Node here, with the wheels, byte code and memory snapshot the page gets
+(restored from the snapshot, as the page does, when Node could make one). Scripts that import
 numpy (not in Pyodide's core) get one error line naming that import and the command instead."""
 
 from __future__ import annotations
@@ -32,8 +33,11 @@ def in_pyodide(pyodide_files, tmp_path_factory):
         (wheels_dir / name).write_bytes(data)
         wheels.append(str(wheels_dir / name))
     stdlib = next(n for n in assets.served_files(pyodide_files) if n.startswith("python_stdlib"))
+    snapshot = assets.prepared_snapshot(pyodide_files, assets.prepared_wheels(pyodide_files))
+    if snapshot:  # as the page starts: from the memory snapshot made for these wheels
+        (wheels_dir / snapshot[0]).write_bytes(snapshot[1])
     request = {"pyodide": str(pyodide_files), "stdlib": stdlib, "wheels": wheels,
-               "wheels_dir": assets.WHEELS_IN_PYODIDE,
+               "wheels_dir": assets.WHEELS_IN_PYODIDE, "snapshot": snapshot and str(wheels_dir / snapshot[0]),
                "files": [str(p) for p in SCRIPTS], "options": OPTIONS}
     done = subprocess.run([node, str(Path(__file__).with_name("pyodide_calculate.mjs"))],
                           input=json.dumps(request), capture_output=True, text=True, timeout=600)

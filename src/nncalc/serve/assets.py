@@ -318,13 +318,53 @@ def prepared_wheels(pyodide: Path | None) -> dict:
 
 
 # ---------------------------------------------------------------------------- the page's view
-def manifest(wheels: dict, pyodide_files: dict | None, api: bool) -> dict:
+def snapshot_url(name: str, data: bytes) -> str:
+    return f"py/{name}"  # its name holds the hash of what it was made from
+
+
+def prepared_snapshot(pyodide: Path | None, wheels: dict) -> tuple[str, bytes] | None:
+    """(file name, gzipped bytes) of a memory snapshot of Pyodide with ``wheels`` on its path and
+    nncalc imported (``pyodide_snapshot.mjs``, in Node), or None without Node or byte code.
+
+    The page restores it instead of starting Python and importing nncalc (about 3× faster on
+    the shared machine). It belongs to exactly these wheels (zipimport keeps where each module
+    lies in them) and this Pyodide, so it is cached by their hashes and made again when they
+    change.
+    """
+    if pyodide is None or node() is None or COMPILED_STDLIB not in served_files(pyodide):
+        return None
+    key = hashlib.sha256(json.dumps([PYODIDE["files"], served_files(pyodide)[COMPILED_STDLIB],
+                                     sorted((name, hashlib.sha256(data).hexdigest())
+                                            for name, data in wheels.items())]).encode()).hexdigest()[:20]
+    name = f"snapshot-{key}.bin.gz"
+    path = pyodide / "snapshots" / name
+    if not path.is_file():
+        with tempfile.TemporaryDirectory() as tmp:
+            for wheel, data in wheels.items():
+                (Path(tmp) / wheel).write_bytes(data)
+            try:
+                done = subprocess.run([node(), str(HERE / "pyodide_snapshot.mjs"), str(pyodide), COMPILED_STDLIB,
+                                       WHEELS_IN_PYODIDE, str(Path(tmp) / name), *(str(Path(tmp) / w) for w in wheels)],
+                                      capture_output=True, text=True, timeout=600)
+            except (OSError, subprocess.SubprocessError):
+                return None
+            if done.returncode != 0:
+                return None
+            path.parent.mkdir(exist_ok=True)
+            for old in path.parent.glob("snapshot-*"):  # an older nncalc's
+                old.unlink(missing_ok=True)
+            os.replace(Path(tmp) / name, path)
+    return name, path.read_bytes()
+
+
+def manifest(wheels: dict, pyodide_files: dict | None, api: bool, snapshot: str | None = None) -> dict:
     """``assets.json``: where the page finds Pyodide and the wheels, and whether a server API exists.
 
     ``wheels`` maps file names to their bytes (each URL carries a hash of its content, so a
     static host's cache never serves an old wheel with a new page; the page puts them in
     ``wheels_dir`` and on ``sys.path``); ``pyodide_files`` are the Pyodide files served
-    (:func:`served_files`), None without them.
+    (:func:`served_files`), None without them; ``snapshot``: the URL of
+    :func:`prepared_snapshot`'s file, if any.
     """
     return {
         "pyodide": {"version": PYODIDE["version"], "url": "pyodide/",
@@ -332,6 +372,7 @@ def manifest(wheels: dict, pyodide_files: dict | None, api: bool) -> dict:
                    if pyodide_files else None,
         "wheels": [f"py/{name}?v={hashlib.sha256(data).hexdigest()[:12]}" for name, data in wheels.items()],
         "wheels_dir": WHEELS_IN_PYODIDE,
+        "snapshot": snapshot,
         "api": api,
         "fetch_hint": FETCH_HINT,
     }
@@ -351,6 +392,7 @@ class Assets:
         self.pyodide = pyodide_dir() if pyodide is Assets._UNSET else pyodide
         self.files = served_files(self.pyodide) if self.pyodide else {}
         self._wheels: dict = {}
+        self._snapshot = None
         self._thread = threading.Thread(target=self._prepare, name="nncalc-wheels", daemon=True)
         self._thread.start()
 
@@ -359,15 +401,26 @@ class Assets:
             self._wheels = prepared_wheels(self.pyodide)
         except Exception:  # noqa: BLE001 - a broken compile step: plain wheels still work
             self._wheels = dict(build_wheel(module) for module in WHEEL_MODULES)
+        try:
+            self._snapshot = prepared_snapshot(self.pyodide, self._wheels)
+        except Exception:  # noqa: BLE001 - without a snapshot the page starts Python itself
+            self._snapshot = None
 
     def wheels(self) -> dict:
         self._thread.join()
         return self._wheels
 
+    def snapshot(self):
+        """(file name, bytes) of the memory snapshot, or None."""
+        self._thread.join()
+        return self._snapshot
+
     def get(self, path: str):
         """(bytes, content type[, extra headers]) for a URL path this module serves, else None."""
         if path == "/assets.json":
-            data = manifest(self.wheels(), self.files or None, api=True)
+            snapshot = self.snapshot()
+            data = manifest(self.wheels(), self.files or None, api=True,
+                            snapshot=snapshot and snapshot_url(*snapshot))
             return json.dumps(data).encode(), CONTENT_TYPES[".json"]
         if path.startswith("/pyodide/") and path[len("/pyodide/"):] in self.files:
             name = path[len("/pyodide/"):]
@@ -376,6 +429,9 @@ class Assets:
             data = self.wheels().get(path[len("/py/"):])
             if data is not None:
                 return data, CONTENT_TYPES[".whl"]
+            snapshot = self.snapshot()
+            if snapshot and path == f"/py/{snapshot[0]}":
+                return snapshot[1], "application/octet-stream"
         if path[1:] in PAGE_FILES:
             extra = [("Content-Security-Policy", WORKER_POLICY)] if path == "/calc-worker.js" else []
             return (STATIC / path[1:]).read_bytes(), CONTENT_TYPES[os.path.splitext(path)[1]], extra
@@ -407,8 +463,12 @@ def export(out: Path, log=lambda line: print(line, file=sys.stderr)) -> Path:
     wheels = prepared_wheels(source)
     for name, data in wheels.items():
         (out / "py" / name).write_bytes(data)
-    (out / "assets.json").write_text(json.dumps(manifest(wheels, files, api=False), indent=1) + "\n",
-                                     encoding="utf-8")
+    snapshot = prepared_snapshot(source, wheels)
+    if snapshot:
+        (out / "py" / snapshot[0]).write_bytes(snapshot[1])
+    (out / "assets.json").write_text(json.dumps(manifest(wheels, files, api=False,
+                                                         snapshot=snapshot and snapshot_url(*snapshot)),
+                                                indent=1) + "\n", encoding="utf-8")
     # Hosts that read a `_headers` file (Netlify, Cloudflare Pages) give the worker its policy.
     (out / "_headers").write_text(f"/calc-worker.js\n  Content-Security-Policy: {WORKER_POLICY}\n",
                                   encoding="utf-8")

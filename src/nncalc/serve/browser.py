@@ -35,6 +35,29 @@ def _nested_models_not_expanded(record: list) -> None:
     return original
 
 
+def warm() -> None:
+    """Import what a calculation imports (nncalc's modules, the serve entry points, the standard
+    modules they load lazily), then collect garbage: the state a memory snapshot keeps, so that
+    the page's first calculation imports nothing (see nncalc/serve/pyodide_snapshot.mjs)."""
+    import gc
+    import importlib
+    import pkgutil
+
+    import nncalc
+
+    for info in pkgutil.walk_packages(nncalc.__path__, "nncalc."):
+        if info.name.startswith("nncalc.serve") or info.name == "nncalc.__main__":
+            continue
+        try:
+            importlib.import_module(info.name)
+        except ImportError:  # an optional dependency the browser has not (h5py)
+            pass
+    for name in ("nncalc.serve.worker", "argparse", "zipfile", "csv", "html", "fractions", "decimal",
+                 "statistics", "traceback", "inspect", "textwrap", "unicodedata"):
+        importlib.import_module(name)
+    gc.collect()
+
+
 def calculate(filename: str, options_json: str) -> str:
     """Summarize ``WORK_DIR/filename`` (a script or a model file) as the API would; a JSON answer.
 

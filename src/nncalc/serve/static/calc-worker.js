@@ -14,11 +14,17 @@ async function init(manifest) {
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     return response.arrayBuffer();
   }));
+  // A memory snapshot of Python with nncalc imported, made for these wheels (assets.py): restored
+  // instead of starting Python and importing nncalc.
+  const snapshot = manifest.snapshot && fetch(new URL(manifest.snapshot, self.location.href)).then((response) => {
+    if (!response.ok) throw new Error(`${manifest.snapshot}: HTTP ${response.status}`);
+    return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  });
   const { loadPyodide } = await import(base + "pyodide.mjs");
   python = await loadPyodide({ indexURL: base, stdLibURL: base + manifest.pyodide.stdlib, packageCacheDir: base,
-    env: { HOME: "/home/pyodide" } });
+    env: { HOME: "/home/pyodide" }, ...(snapshot ? { _loadSnapshot: snapshot } : {}) });
   // The wheels go onto sys.path as they are: Python imports from the zips (their byte code is
-  // compiled for these very paths, see nncalc/serve/bytecode.py).
+  // compiled for these very paths, see nncalc/serve/bytecode.py; a snapshot has them already).
   python.FS.mkdirTree(manifest.wheels_dir);
   const paths = (await Promise.all(wheels)).map((data, i) => {
     const path = `${manifest.wheels_dir}/${manifest.wheels[i].split("?")[0].split("/").pop()}`;
@@ -26,7 +32,7 @@ async function init(manifest) {
     return path;
   });
   python.globals.set("nncalc_wheels", python.toPy(paths));
-  python.runPython("import sys; sys.path += nncalc_wheels; del nncalc_wheels");
+  python.runPython("import sys; sys.path += [p for p in nncalc_wheels if p not in sys.path]; del nncalc_wheels");
   python.FS.mkdirTree(WORK_DIR);
   calculate = python.pyimport("nncalc.serve.browser").calculate;
   return (performance.now() - started) / 1000;
