@@ -7,11 +7,13 @@
   from the registry when npm is missing), checks both, and keeps only the core files
   (:data:`CORE_FILES`, about 13 MB) in :func:`cache_dir`. Nothing is fetched at run time
   and never from a CDN: the page loads them from the server (or the static export).
-* **Byte code.** Pyodide's standard library is sources only, and compiling them in
-  WebAssembly is most of its start-up; where Node is installed, :func:`compile_zips` has
+* **Byte code and a snapshot.** Pyodide's standard library is sources only, and compiling them
+  in WebAssembly is most of its start-up; where Node is installed, :func:`compile_zips` has
   Pyodide itself (in Node, offline) compile the standard library once after the fetch
   (:data:`COMPILED_STDLIB`) and the wheels when they change (cached by content), see
-  :mod:`nncalc.serve.bytecode`. Without Node the page loads the sources (slower, same answers).
+  :mod:`nncalc.serve.bytecode`; :func:`prepared_snapshot` then saves Pyodide's memory with
+  nncalc imported, which the page restores. Without Node the page loads the sources (slower,
+  same answers).
 * **Wheels**: nncalc's own code and rich (its one dependency, which draws the rare tables
   nncalc's plain writer leaves to it) are zipped from the installed packages by
   :func:`build_wheel` with the standard library (a wheel is a zip with ``METADATA``,
