@@ -153,6 +153,23 @@ def test_page_runs_under_its_content_security_policy(chromium, site):
         strict.close()
 
 
+def test_a_snapshot_the_browser_cannot_restore_is_not_fatal(chromium, site):
+    """A damaged memory snapshot (or one this browser cannot use): Python starts the long way."""
+    import gzip
+
+    if not site.assets.snapshot():
+        pytest.skip("no memory snapshot here (no Node)")
+    watched = Watched(chromium, site.url, viewport={"width": 1200, "height": 900})
+    try:
+        damaged = gzip.compress(b"\0" * 4096)
+        watched.context.route("**/py/snapshot-*", lambda route: route.fulfill(body=damaged))
+        page = watched.page()
+        assert rows(page) == [layer["name"] for layer in cli_json(SEED)["models"][0]["layers"]]
+        assert page.is_hidden("#error") and not watched.errors and not watched.outside
+    finally:
+        watched.close()
+
+
 def test_chinese(watched):
     page = watched.page()
     zh = cli_json(SEED, "--lang", "zh")

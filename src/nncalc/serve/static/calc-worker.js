@@ -21,8 +21,14 @@ async function init(manifest) {
     return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
   });
   const { loadPyodide } = await import(base + "pyodide.mjs");
-  python = await loadPyodide({ indexURL: base, stdLibURL: base + manifest.pyodide.stdlib, packageCacheDir: base,
-    env: { HOME: "/home/pyodide" }, ...(snapshot ? { _loadSnapshot: snapshot } : {}) });
+  const options = { indexURL: base, stdLibURL: base + manifest.pyodide.stdlib, packageCacheDir: base,
+    env: { HOME: "/home/pyodide" } };
+  try {
+    python = await loadPyodide(snapshot ? { ...options, _loadSnapshot: snapshot } : options);
+  } catch (error) {  // a snapshot this browser cannot restore: start Python the long way
+    if (!snapshot) throw error;
+    python = await loadPyodide(options);
+  }
   // The wheels go onto sys.path as they are: Python imports from the zips (their byte code is
   // compiled for these very paths, see nncalc/serve/bytecode.py; a snapshot has them already).
   python.FS.mkdirTree(manifest.wheels_dir);
