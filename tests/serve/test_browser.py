@@ -23,6 +23,7 @@ def site(pyodide_files):
     """`nncalc serve` as it starts by default (code API off), with Pyodide's files."""
     with serving(max_workers=2) as server:
         assert server.assets.pyodide is not None and not server.code_api
+        server.assets.snapshot()  # byte code and snapshot made (once per nncalc version) before any page
         yield server
 
 

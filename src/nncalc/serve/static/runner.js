@@ -21,6 +21,7 @@ export class Calculator {
   get hasApi() { return Boolean(this.manifest && this.manifest.api); }
 
   async start() {
+    this.onState("loading");
     try {
       const response = await fetch("assets.json");
       this.manifest = response.ok ? await response.json() : { pyodide: null, wheels: [], api: true };
