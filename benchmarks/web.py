@@ -34,16 +34,16 @@ FIRST_BUDGET_MS, RECALC_BUDGET_MS = 6000, 300
 
 
 def start_server(bytecode: bool):
-    from nncalc.serve import assets
+    from nncalc.serve import pyodide_release, wheels
     from nncalc.serve.server import CalculatorServer
 
-    if assets.pyodide_dir() is None:
+    if pyodide_release.pyodide_dir() is None:
         sys.exit("nncalc: error: Pyodide's files are not here: run `nncalc serve --fetch-pyodide` first")
     server = CalculatorServer(("127.0.0.1", 0))
     server.assets.wheels()  # made (and compiled) before any timing
     if not bytecode:
-        server.assets.files = dict(assets.PYODIDE["files"])
-        server.assets._wheels = dict(assets.build_wheel(module) for module in assets.WHEEL_MODULES)
+        server.assets.files = dict(pyodide_release.PYODIDE["files"])
+        server.assets._wheels = dict(wheels.build_wheel(module) for module in wheels.WHEEL_MODULES)
         server.assets._snapshot = None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -106,7 +106,7 @@ def main(argv=None) -> int:
     finally:
         server.shutdown()
         server.server_close()
-    from nncalc.serve.assets import PYODIDE
+    from nncalc.serve.pyodide_release import PYODIDE
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     mode = ("sources, no byte code, no snapshot" if args.no_bytecode

@@ -140,15 +140,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 @pytest.fixture(scope="session")
 def pyodide_files():
     """Pyodide's checked files (fetched once into the cache, as `.ci/run` does), or skip."""
-    from nncalc.serve import assets
+    from nncalc.serve import pyodide_release
 
-    if assets.pyodide_dir() is None:
+    if pyodide_release.pyodide_dir() is None:
         try:
-            assets.fetch(log=lambda line: None)
-        except (assets.AssetError, OSError) as error:
+            pyodide_release.fetch(log=lambda line: None)
+        except (pyodide_release.AssetError, OSError) as error:
             pytest.skip(f"Pyodide's files are not here and could not be fetched ({error}); "
                         "run `nncalc serve --fetch-pyodide`")
-    return assets.pyodide_dir()
+    return pyodide_release.pyodide_dir()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""nncalc.serve.bytecode, run by Pyodide's own Python in Node (nncalc.serve.assets.compile_zips):
+"""nncalc.serve.bytecode, run by Pyodide's own Python in Node (nncalc.serve.pyodide_release.compile_zips):
 unchecked-hash pycs (PEP 552) beside the sources, where ``zipimport`` looks for them, compiled
 with the file names the modules will have. (That the page loads and answers from them is what
 tests/serve/test_browser.py and test_pyodide_parity.py check.)"""
@@ -11,12 +11,12 @@ import zipfile
 
 import pytest
 
-from nncalc.serve import assets
+from nncalc.serve import pyodide_release
 
 
 @pytest.fixture(scope="module")
 def pyodide(pyodide_files):
-    if assets.node() is None:
+    if pyodide_release.node() is None:
         pytest.skip("no Node.js here: the page loads Pyodide's sources")
     return pyodide_files
 
@@ -39,7 +39,7 @@ def header(pyc: bytes) -> int:
 
 
 def test_wheel_and_stdlib_zips(pyodide):
-    wheel, stdlib = assets.compile_zips([("/lib/wheels/pkg.whl", zipped(SOURCES)), ("stdlib", zipped(SOURCES))],
+    wheel, stdlib = pyodide_release.compile_zips([("/lib/wheels/pkg.whl", zipped(SOURCES)), ("stdlib", zipped(SOURCES))],
                                         pyodide)
     with zipfile.ZipFile(io.BytesIO(wheel)) as archive:
         assert set(archive.namelist()) == set(SOURCES) | {"pkg/__init__.pyc", "pkg/mod.pyc"}  # sources kept
@@ -54,11 +54,11 @@ def test_wheel_and_stdlib_zips(pyodide):
 
 
 def test_compiled_stdlib_was_made_from_the_checked_sources(pyodide):
-    files = assets.served_files(pyodide)
-    if assets.COMPILED_STDLIB not in files:
+    files = pyodide_release.served_files(pyodide)
+    if pyodide_release.COMPILED_STDLIB not in files:
         pytest.skip("the standard library was fetched without Node")
     with zipfile.ZipFile(pyodide / "python_stdlib.zip") as source, \
-            zipfile.ZipFile(pyodide / assets.COMPILED_STDLIB) as compiled:
+            zipfile.ZipFile(pyodide / pyodide_release.COMPILED_STDLIB) as compiled:
         modules = {n[:-3] for n in source.namelist() if n.endswith(".py")}
         pycs = {n[:-4] for n in compiled.namelist() if n.endswith(".pyc")}
         assert len(pycs) >= len(modules) - 20 and pycs <= modules  # a few test files do not compile

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nncalc.serve import assets, browser
+from nncalc.serve import browser, pyodide_release, wheels
 
 from .conftest import ROOT
 
@@ -24,20 +24,20 @@ OPTIONS = {"lang": "en", "flops": True, "memory": True, "receptive_field": True,
 
 @pytest.fixture(scope="module")
 def in_pyodide(pyodide_files, tmp_path_factory):
-    node = assets.node()
+    node = pyodide_release.node()
     if node is None:
         pytest.skip("no Node.js here to run Pyodide outside the browser")
     wheels_dir = tmp_path_factory.mktemp("wheels")
-    wheels = []
-    for name, data in assets.prepared_wheels(pyodide_files).items():
+    paths = []
+    for name, data in wheels.prepared_wheels(pyodide_files).items():
         (wheels_dir / name).write_bytes(data)
-        wheels.append(str(wheels_dir / name))
-    stdlib = next(n for n in assets.served_files(pyodide_files) if n.startswith("python_stdlib"))
-    snapshot = assets.prepared_snapshot(pyodide_files, assets.prepared_wheels(pyodide_files))
+        paths.append(str(wheels_dir / name))
+    stdlib = next(n for n in pyodide_release.served_files(pyodide_files) if n.startswith("python_stdlib"))
+    snapshot = wheels.prepared_snapshot(pyodide_files, wheels.prepared_wheels(pyodide_files))
     if snapshot:  # as the page starts: from the memory snapshot made for these wheels
         (wheels_dir / snapshot[0]).write_bytes(snapshot[1])
-    request = {"pyodide": str(pyodide_files), "stdlib": stdlib, "wheels": wheels,
-               "wheels_dir": assets.WHEELS_IN_PYODIDE, "snapshot": snapshot and str(wheels_dir / snapshot[0]),
+    request = {"pyodide": str(pyodide_files), "stdlib": stdlib, "wheels": paths,
+               "wheels_dir": wheels.WHEELS_IN_PYODIDE, "snapshot": snapshot and str(wheels_dir / snapshot[0]),
                "files": [str(p) for p in SCRIPTS], "options": OPTIONS}
     done = subprocess.run([node, str(Path(__file__).with_name("pyodide_calculate.mjs"))],
                           input=json.dumps(request), capture_output=True, text=True, timeout=600)

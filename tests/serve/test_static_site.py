@@ -39,13 +39,13 @@ def static_site(pyodide_files, tmp_path_factory):
 
 
 def test_export_holds_only_the_page(static_site):
-    from nncalc.serve import assets
+    from nncalc.serve import assets, pyodide_release
 
     out, _ = static_site
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     manifest = json.loads((out / "assets.json").read_text(encoding="utf-8"))
-    assert manifest["api"] is False and manifest["pyodide"]["version"] == assets.PYODIDE["version"]
-    pyodide = sorted(f"pyodide/{name}" for name in assets.served_files(assets.pyodide_dir()))
+    assert manifest["api"] is False and manifest["pyodide"]["version"] == pyodide_release.PYODIDE["version"]
+    pyodide = sorted(f"pyodide/{name}" for name in pyodide_release.served_files(pyodide_release.pyodide_dir()))
     wheels = sorted(url.split("?")[0] for url in manifest["wheels"])
     snapshot = [manifest["snapshot"]] if manifest["snapshot"] else []  # where Node could make one
     assert files == sorted([*assets.PAGE_FILES, "assets.json", "_headers", *pyodide, *wheels, *snapshot])

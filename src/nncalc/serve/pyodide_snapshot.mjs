@@ -2,7 +2,7 @@
 //   node pyodide_snapshot.mjs PYODIDE_DIR STDLIB_NAME WHEELS_DIR OUT.gz WHEEL.whl [WHEEL.whl ...]
 // Python starts, the wheels are put in WHEELS_DIR and on sys.path as the page's worker puts them,
 // nncalc.serve.browser.warm() imports nncalc, and the WebAssembly memory is written, gzipped.
-// The page restores it instead of starting Python and importing nncalc again (see assets.py).
+// The page restores it instead of starting Python and importing nncalc again (see nncalc/serve/wheels.py).
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";

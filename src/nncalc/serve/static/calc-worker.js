@@ -14,7 +14,7 @@ async function init(manifest) {
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     return response.arrayBuffer();
   }));
-  // A memory snapshot of Python with nncalc imported, made for these wheels (assets.py): restored
+  // A memory snapshot of Python with nncalc imported, made for these wheels (nncalc/serve/wheels.py): restored
   // instead of starting Python and importing nncalc.
   const snapshot = manifest.snapshot && fetch(new URL(manifest.snapshot, self.location.href)).then((response) => {
     if (!response.ok) throw new Error(`${manifest.snapshot}: HTTP ${response.status}`);
