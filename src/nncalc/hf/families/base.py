@@ -1,0 +1,84 @@
+"""What every family's causal-LM module shares: tying, the KV-cache layout, layer types."""
+
+from __future__ import annotations
+
+from ...torch import nn
+from ..config import Config, HFConfigError
+
+
+class KVLayer:
+    """What one layer's KV cache keeps per token: key and value elements, and the sliding
+    window (None: every position is kept)."""
+
+    __slots__ = ("key", "value", "window")
+
+    def __init__(self, key, value, window=None):
+        self.key, self.value, self.window = key, value, window
+
+    def kept(self, context: int) -> int:
+        """Positions kept after a prefill of ``context`` tokens: all of them, or with a window
+        ``sliding_window - 1`` (transformers' DynamicSlidingWindowLayer keeps the last W − 1:
+        the next token attends to those and itself)."""
+        return context if self.window is None else min(context, self.window - 1)
+
+
+class CausalLM(nn.Module):
+    """The ``<Family>ForCausalLM`` module: ``model`` and ``lm_head`` (built by subclasses)."""
+
+    class_name = "ForCausalLM"
+    embedding_names = ("embed_tokens", "wte", "wpe", "embed_in", "embed_positions", "word_embeddings")
+
+    def __init__(self, cfg: Config, family: str):
+        super().__init__()
+        self.cfg, self.family = cfg, family
+
+    def tie(self, cfg: Config, source=None):
+        """``lm_head.weight = embed_tokens.weight`` when ``tie_word_embeddings`` (the default of
+        the family's config class): one parameter, two names."""
+        if cfg.get("tie_word_embeddings", False):
+            embedding = source if source is not None else self.model.embed_tokens
+            self.lm_head.weight = embedding.weight
+
+    def kv_layers(self) -> list:
+        raise NotImplementedError
+
+    def compressed_kv_layers(self):
+        """MLA's compressed cache (DeepSeek), or None: other families cache what they attend."""
+        return None
+
+    def moe(self):
+        """Per-layer MoE description, or None for a dense model (see families.moe)."""
+        return None
+
+
+def layer_types_of(cfg: Config, family: str):
+    """Each layer's attention kind ("full_attention" / "sliding_attention") and the window,
+    as the family's config class derives them."""
+    n = cfg.positive("num_hidden_layers")
+    window = cfg.get("sliding_window")
+    if family in ("qwen2", "qwen3", "qwen2_moe", "qwen3_moe"):
+        if not cfg.get("use_sliding_window", False):
+            window = None
+        default = ["sliding_attention" if window is not None and i >= cfg.get("max_window_layers", 28)
+                   else "full_attention" for i in range(n)]
+    elif family == "gemma2":
+        default = ["sliding_attention" if (i + 1) % 2 else "full_attention" for i in range(n)]
+    elif family == "gemma3_text":
+        pattern = cfg.get("sliding_window_pattern", 6)
+        default = ["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(n)]
+    elif family in ("mistral", "mixtral", "phi3"):
+        default = ["sliding_attention" if window else "full_attention"] * n
+    else:
+        default = ["full_attention"] * n
+        window = None
+    types = cfg.get("layer_types") if family in ("qwen2", "qwen3", "gemma2", "gemma3_text", "qwen2_moe",
+                                                  "qwen3_moe") else None
+    types = list(types) if types else default
+    if len(types) != n:
+        raise HFConfigError(f"config: layer_types has {len(types)} entries for {n} layers")
+    for t in types:
+        if t not in ("full_attention", "sliding_attention"):
+            raise HFConfigError(f"config: layer type {t!r} is not supported by nncalc yet")
+    if "sliding_attention" in types and not window:
+        raise HFConfigError("config: sliding_attention layers need a sliding_window")
+    return types, window

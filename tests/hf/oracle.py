@@ -1,0 +1,60 @@
+"""The truth for tests/hf: real transformers (and torch) in a process of its own.
+
+Run as ``python oracle.py`` with a JSON request on stdin, it prints one JSON answer:
+
+* ``params``: ``named_parameters()`` (name, shape) of ``AutoModelForCausalLM.from_config``
+  built on the meta device, in order (tied weights once, as torch yields them), and
+  ``buffers`` (name, shape);
+* with ``"seq_len"``: the model built on CPU with small random weights (``eager`` attention,
+  experts looped), one forward of ``batch × seq_len`` token ids under
+  ``torch.utils.flop_counter.FlopCounterMode``: ``flops`` (total) and ``flops_by_op``;
+  ``kv_cache``: per layer the element counts of the key and value tensors in the cache
+  object the forward returned.
+
+torch is never imported next to TensorFlow: the tests run this in a subprocess.
+"""
+
+import json
+import sys
+
+
+def main():
+    request = json.load(sys.stdin)
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    data = dict(request["config"])
+    model_type = data.pop("model_type")
+    config = AutoConfig.for_model(model_type, **data)
+    answer = {}
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(config)
+    answer["class_name"] = type(model).__name__
+    answer["params"] = [[n, list(p.shape)] for n, p in model.named_parameters()]
+    answer["params_all_references"] = [[n, list(p.shape)] for n, p in model.named_parameters(remove_duplicate=False)]
+    answer["buffers"] = [[n, list(b.shape)] for n, b in model.named_buffers()]
+    if request.get("seq_len"):
+        from torch.utils.flop_counter import FlopCounterMode
+
+        torch.manual_seed(0)
+        config = AutoConfig.for_model(model_type, **data)
+        model = AutoModelForCausalLM.from_config(config, attn_implementation="eager",
+                                                 experts_implementation="eager")
+        model.eval()
+        ids = torch.randint(0, config.vocab_size, (request.get("batch", 1), request["seq_len"]))
+        counter = FlopCounterMode(display=False)
+        with torch.no_grad(), counter:
+            out = model(ids, use_cache=True)
+        answer["flops"] = counter.get_total_flops()
+        answer["flops_by_op"] = {str(op).split(".")[1]: n
+                                 for op, n in counter.get_flop_counts()["Global"].items()}
+        cache = getattr(out, "cache", None) or getattr(out, "past_key_values", None)
+        answer["kv_cache"] = [[layer.keys.numel() if layer.keys is not None else 0,
+                               layer.values.numel() if layer.values is not None else 0,
+                               str(layer.keys.dtype) if layer.keys is not None else None]
+                              for layer in cache.layers]
+    json.dump(answer, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
