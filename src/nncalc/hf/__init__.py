@@ -27,7 +27,8 @@ def build(config: dict):
         known = ", ".join(sorted(FAMILIES))
         raise HFConfigError(f"model_type {model_type!r} is not supported by nncalc yet (supported: {known})")
     module = family_module(model_type)
-    model = module.build(Config(config, module.DEFAULTS[model_type]), model_type)
+    aliases = getattr(module, "ALIASES", {}).get(model_type)
+    model = module.build(Config(config, module.DEFAULTS[model_type], aliases), model_type)
     return model.assign_paths()
 
 

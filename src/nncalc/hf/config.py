@@ -76,20 +76,31 @@ class Config:
     an error naming the missing key. ``cfg.get(x, default)`` never fails.
     """
 
-    def __init__(self, data: dict, defaults: dict):
-        object.__setattr__(self, "data", dict(data))
+    def __init__(self, data: dict, defaults: dict, aliases=None):
+        aliases = aliases or {}
+        data, defaults = dict(data), dict(defaults)
+        for table in (data, defaults):  # the config class's attribute_map: one name for both
+            for alias, canonical in aliases.items():
+                if alias in table:
+                    value = table.pop(alias)
+                    table.setdefault(canonical, value)
+        object.__setattr__(self, "data", data)
         object.__setattr__(self, "defaults", defaults)
+        object.__setattr__(self, "aliases", aliases)
 
     def get(self, key, default=None):
+        key = self.aliases.get(key, key)
         if key in self.data and self.data[key] is not None:
             return self.data[key]
         value = self.defaults.get(key, default)
         return value if value is not None else default
 
     def has(self, key) -> bool:
+        key = self.aliases.get(key, key)
         return self.data.get(key) is not None
 
     def __getattr__(self, key):
+        key = self.aliases.get(key, key)
         if key in self.data:
             return self.data[key]
         if key in self.defaults:

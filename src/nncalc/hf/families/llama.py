@@ -52,7 +52,7 @@ CLASS_PREFIX = {"llama": "Llama", "mistral": "Mistral", "qwen2": "Qwen2", "qwen3
 class Variant:
     """What a family changes in Llama's code, read from its config."""
 
-    def __init__(self, cfg: Config, family: str):
+    def __init__(self, cfg: Config, family: str, layer_family=None):
         self.family = family
         self.hidden = cfg.positive("hidden_size")
         self.heads = cfg.positive("num_attention_heads")
@@ -77,7 +77,7 @@ class Variant:
         partial = rope.get("partial_rotary_factor", cfg.get("partial_rotary_factor", 1.0)) \
             if isinstance(rope, dict) else 1.0
         self.rotary_dim = int(self.head_dim * partial)
-        self.layer_types, self.window = layer_types_of(cfg, family)
+        self.layer_types, self.window = layer_types_of(cfg, layer_family or family)
 
 
 class Attention(nn.Module):
