@@ -20,6 +20,10 @@ import sys
 
 def main():
     request = json.load(sys.stdin)
+    # Language models need no torchvision; a torchvision built for another torch (the test
+    # extra may bring one for other tests) makes transformers' imports fail. Hidden here:
+    # importlib.util.find_spec answers None for a module set to None in sys.modules.
+    sys.modules["torchvision"] = None
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM
 
