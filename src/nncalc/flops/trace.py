@@ -48,6 +48,7 @@ class Trace:
         self.ops: list[Op] = []
         self.path: list[str] = []
         self.attention = None  # set by attention code around its score and value products
+        self.outputs: dict = {}  # module path -> output shape of its last call
 
     @property
     def module(self) -> str:

@@ -39,6 +39,25 @@ class CausalLM(nn.Module):
             embedding = source if source is not None else self.model.embed_tokens
             self.lm_head.weight = embedding.weight
 
+    def _first_names(self) -> dict:
+        """id(parameter) -> the name it is counted under (its first, as torch yields it)."""
+        names = self.__dict__.get("_first_name_map")
+        if names is None:
+            names = {id(p): name for name, p in self.named_parameters()}
+            object.__setattr__(self, "_first_name_map", names)
+        return names
+
+    def dims(self) -> dict:
+        """Layers, hidden size, attention width (heads × query head dim) and vocabulary, for
+        the closed-formula FLOPs conventions."""
+        cfg = self.cfg
+        hidden, heads = cfg.positive("hidden_size"), cfg.positive("num_attention_heads")
+        head_dim = cfg.get("head_dim") or hidden // heads
+        if self.family.startswith("deepseek"):
+            head_dim = cfg.qk_nope_head_dim + cfg.qk_rope_head_dim
+        return {"layers": cfg.positive("num_hidden_layers"), "hidden": hidden, "heads": heads,
+                "d_attn": heads * head_dim, "vocab": cfg.positive("vocab_size")}
+
     def kv_layers(self) -> list:
         raise NotImplementedError
 

@@ -10,6 +10,7 @@ ops it performs (see :mod:`nncalc.flops.trace`).
 
 from __future__ import annotations
 
+from ...flops import trace as _trace
 from ...flops.trace import in_module
 from .._tensor import Tensor
 
@@ -167,7 +168,11 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         with in_module(self._path):
-            return self.forward(*args, **kwargs)
+            out = self.forward(*args, **kwargs)
+        recording = _trace._trace
+        if recording is not None and isinstance(out, Tensor):
+            recording.outputs[self._path] = tuple(out.shape)  # the last call's output shape
+        return out
 
     def eval(self):
         return self
