@@ -1,12 +1,14 @@
 """The truth for tests/hf: real transformers (and torch) in a process of its own.
 
-Run as ``python oracle.py`` with a JSON request on stdin, it prints one JSON answer:
+Run as ``python oracle.py`` with a JSON request (or a list of them) on stdin, it prints one
+JSON answer (or the list of answers):
 
 * ``params``: ``named_parameters()`` (name, shape) of ``AutoModelForCausalLM.from_config``
   built on the meta device, in order (tied weights once, as torch yields them), and
   ``buffers`` (name, shape);
 * with ``"seq_len"``: the model built on CPU with small random weights (``eager`` attention,
-  experts looped), one forward of ``batch × seq_len`` token ids under
+  experts looped, unless the request names ``attn_implementation`` / ``experts_implementation``;
+  ``experts_implementation`` null: transformers' default), one forward of ``batch × seq_len`` token ids under
   ``torch.utils.flop_counter.FlopCounterMode``: ``flops`` (total) and ``flops_by_op``;
   ``kv_cache``: per layer the element counts of the key and value tensors in the cache
   object the forward returned.
@@ -19,11 +21,19 @@ import sys
 
 
 def main():
-    request = json.load(sys.stdin)
+    requests = json.load(sys.stdin)
     # Language models need no torchvision; a torchvision built for another torch (the test
     # extra may bring one for other tests) makes transformers' imports fail. Hidden here:
     # importlib.util.find_spec answers None for a module set to None in sys.modules.
     sys.modules["torchvision"] = None
+    import torch  # noqa: F401
+
+    single = isinstance(requests, dict)
+    answers = [answer_one(r) for r in ([requests] if single else requests)]
+    json.dump(answers[0] if single else answers, sys.stdout)
+
+
+def answer_one(request):
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM
 
@@ -42,8 +52,10 @@ def main():
 
         torch.manual_seed(0)
         config = AutoConfig.for_model(model_type, **data)
-        model = AutoModelForCausalLM.from_config(config, attn_implementation="eager",
-                                                 experts_implementation="eager")
+        implementations = {"attn_implementation": request.get("attn_implementation", "eager")}
+        if request.get("experts_implementation", "eager") is not None:
+            implementations["experts_implementation"] = request.get("experts_implementation", "eager")
+        model = AutoModelForCausalLM.from_config(config, **implementations)
         model.eval()
         ids = torch.randint(0, config.vocab_size, (request.get("batch", 1), request["seq_len"]))
         counter = FlopCounterMode(display=False)
@@ -57,7 +69,7 @@ def main():
                                layer.values.numel() if layer.values is not None else 0,
                                str(layer.keys.dtype) if layer.keys is not None else None]
                               for layer in cache.layers]
-    json.dump(answer, sys.stdout)
+    return answer
 
 
 if __name__ == "__main__":

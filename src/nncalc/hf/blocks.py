@@ -49,15 +49,16 @@ class RMSNorm(nn.Module):
 
 
 class RotaryEmbedding(nn.Module):
-    """Rotary position embedding: buffers ``inv_freq`` and ``original_inv_freq`` (head_dim·p/2
-    each, non-persistent: not parameters, not in the checkpoint); forward makes cos and sin."""
+    """Rotary position embedding: buffers ``inv_freq`` and ``original_inv_freq`` (⌈rotary
+    dims / 2⌉ each, non-persistent: not parameters, not in the checkpoint); forward makes cos and sin."""
 
     def __init__(self, rotary_dim, prefixes=("",)):
         super().__init__()
         self.rotary_dim = rotary_dim
+        size = (rotary_dim + 1) // 2  # 1 / base ** (arange(0, dim, 2) / dim)
         for prefix in prefixes:
-            self.register_buffer(f"{prefix}inv_freq", torch.empty(rotary_dim // 2), persistent=False)
-            self.register_buffer(f"{prefix}original_inv_freq", torch.empty(rotary_dim // 2), persistent=False)
+            self.register_buffer(f"{prefix}inv_freq", torch.empty(size), persistent=False)
+            self.register_buffer(f"{prefix}original_inv_freq", torch.empty(size), persistent=False)
         self.prefixes = prefixes
 
     def forward(self, x, position_ids, prefix=""):

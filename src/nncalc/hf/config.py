@@ -90,9 +90,9 @@ class Config:
 
     def get(self, key, default=None):
         key = self.aliases.get(key, key)
-        if key in self.data and self.data[key] is not None:
-            return self.data[key]
-        value = self.defaults.get(key, default)
+        # An explicit null in the config is the config's value (q_lora_rank: null), not a
+        # request for the family's default; ``default`` stands in for it.
+        value = self.data[key] if key in self.data else self.defaults.get(key)
         return value if value is not None else default
 
     def has(self, key) -> bool:

@@ -75,6 +75,26 @@ def rule(fig, lang) -> str:
     return fig.rule
 
 
+def grouped_buffers(buffers):
+    """Buffers with the same name but the layer index and the same shape, as one entry
+    ``model.layers.3-60.mlp.gate.e_score_correction_bias (256) × 58``."""
+    import re
+
+    groups = {}
+    for name, shape in buffers:
+        match = re.search(r"\.(\d+)\.", name)
+        key = (name[:match.start()] + ".#." + name[match.end():], shape) if match else (name, shape)
+        groups.setdefault(key, []).append(int(match.group(1)) if match else None)
+    out = []
+    for (name, shape), indices in groups.items():
+        if indices[0] is None or len(indices) == 1:
+            label = name.replace("#", str(indices[0])) if indices[0] is not None else name
+            out.append(f"{label} {_shape(shape)}")
+        else:
+            out.append(f"{name.replace('#', f'{min(indices)}-{max(indices)}')} {_shape(shape)} × {len(indices)}")
+    return out
+
+
 def _shape(s) -> str:
     return "-" if s is None else "(" + ", ".join(map(str, s)) + ")"
 
@@ -115,7 +135,7 @@ def text(a, rows, lang="en", explain=False) -> str:
         out.append(f" {label(key, lang)}: {value_text(key, fig.value)}")
     if a.buffers:
         head = "Buffers (named, not parameters, not counted)" if lang == "en" else "缓冲区（有名字，不是参数，不计入）"
-        out.append(f" {head}: " + ", ".join(f"{name} {_shape(s)}" for name, s in a.buffers))
+        out.append(f" {head}: " + ", ".join(grouped_buffers(a.buffers)))
     text_out = "\n".join(out) + "\n"
     if explain:
         text_out += explanations(a, lang)

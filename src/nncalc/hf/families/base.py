@@ -75,11 +75,16 @@ def layer_types_of(cfg: Config, family: str):
     as the family's config class derives them."""
     n = cfg.positive("num_hidden_layers")
     window = cfg.get("sliding_window")
-    if family in ("qwen2", "qwen3", "qwen2_moe", "qwen3_moe"):
-        if not cfg.get("use_sliding_window", False):
-            window = None
+    if family in ("qwen2", "qwen3", "qwen2_moe", "qwen3_moe") and not cfg.get("use_sliding_window", False):
+        window = None
+    if family in ("qwen2", "qwen3"):  # sliding from max_window_layers on
         default = ["sliding_attention" if window is not None and i >= cfg.get("max_window_layers", 28)
                    else "full_attention" for i in range(n)]
+    elif family == "qwen2_moe":  # every other layer below max_window_layers
+        default = ["sliding_attention" if window is not None and (i + 1) % 2 and i < cfg.get("max_window_layers", 28)
+                   else "full_attention" for i in range(n)]
+    elif family == "qwen3_moe":  # no layer types: every layer slides when the window is used
+        default = ["sliding_attention" if window else "full_attention"] * n
     elif family == "gemma2":
         default = ["sliding_attention" if (i + 1) % 2 else "full_attention" for i in range(n)]
     elif family == "gemma3_text":
@@ -90,8 +95,7 @@ def layer_types_of(cfg: Config, family: str):
     else:
         default = ["full_attention"] * n
         window = None
-    types = cfg.get("layer_types") if family in ("qwen2", "qwen3", "gemma2", "gemma3_text", "qwen2_moe",
-                                                  "qwen3_moe") else None
+    types = cfg.get("layer_types") if family in ("qwen2", "qwen3", "gemma2", "gemma3_text", "qwen2_moe") else None
     types = list(types) if types else default
     if len(types) != n:
         raise HFConfigError(f"config: layer_types has {len(types)} entries for {n} layers")

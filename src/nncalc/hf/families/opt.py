@@ -42,8 +42,9 @@ class Attention(nn.Module):
 
 
 def _norm(cfg, width):
-    return nn.LayerNorm(width, elementwise_affine=cfg.get("layer_norm_elementwise_affine", True),
-                        bias=cfg.get("enable_bias", True))
+    """OPT's layer norms: weight and bias when layer_norm_elementwise_affine (enable_bias
+    does not reach them)."""
+    return nn.LayerNorm(width, elementwise_affine=cfg.get("layer_norm_elementwise_affine", True))
 
 
 class DecoderLayer(nn.Module):
