@@ -46,6 +46,7 @@ def answer_one(request):
     answer["class_name"] = type(model).__name__
     answer["params"] = [[n, list(p.shape)] for n, p in model.named_parameters()]
     answer["params_all_references"] = [[n, list(p.shape)] for n, p in model.named_parameters(remove_duplicate=False)]
+    answer["modules"] = [[n, type(m).__name__] for n, m in model.named_modules()]
     answer["buffers"] = [[n, list(b.shape)] for n, b in model.named_buffers()]
     if request.get("seq_len"):
         from torch.utils.flop_counter import FlopCounterMode

@@ -41,6 +41,20 @@ def test_published_parameters(name, published_answers):
     assert _named(model, remove_duplicate=False) == truth["params_all_references"]
     assert [[n, list(b.shape)] for n, b in model.named_buffers()] == truth["buffers"]
     assert model.class_name == truth["class_name"]
+    _same_modules(model, truth)
+
+
+def _same_modules(model, truth):
+    """Every module nncalc builds is transformers' module of that name and class; the ones
+    nncalc leaves out hold no parameter (activation and dropout modules)."""
+    from nncalc.hf.families import display_class
+
+    theirs = dict(truth["modules"])
+    mine = {name: display_class(m, model.family) for name, m in model.named_modules()}
+    assert {name: theirs.get(name) for name in mine} == mine
+    owners = {name.rsplit(".", 1)[0] for name, _ in truth["params_all_references"]}
+    missing = set(theirs) - set(mine)
+    assert not any(o == m or o.startswith(m + ".") for m in missing for o in owners)
 
 
 def test_deepseek_v3_total():
@@ -57,6 +71,7 @@ def test_random_configs(name, config, batch, seq_len, random_answers):
     assert _named(model) == truth["params"]
     assert _named(model, remove_duplicate=False) == truth["params_all_references"]
     assert [[n, list(b.shape)] for n, b in model.named_buffers()] == truth["buffers"]
+    _same_modules(model, truth)
     with recording() as trace:
         model(nt.empty(batch, seq_len, dtype=nt.int64))
     torch_convention = convention("torch")

@@ -28,6 +28,7 @@ def activation(name):
 
 
 class RMSNorm(nn.Module):
+    role = "RMSNorm"
     """transformers' RMSNorm: weight (dim,); y = w · x / √(mean(x²) + ε) (Gemma: (1 + w) · ...).
 
     Ops as written there: x², the mean, + ε and rsqrt per row, x · r, then the weight.
@@ -49,6 +50,7 @@ class RMSNorm(nn.Module):
 
 
 class RotaryEmbedding(nn.Module):
+    role = "RotaryEmbedding"
     """Rotary position embedding: buffers ``inv_freq`` and ``original_inv_freq`` (⌈rotary
     dims / 2⌉ each, non-persistent: not parameters, not in the checkpoint); forward makes cos and sin."""
 
@@ -102,6 +104,7 @@ def eager_attention(q, k, v, scaling, window=None, softcap=None, causal=True, ma
 
 
 class GatedMLP(nn.Module):
+    role = "MLP"
     """gate_proj and up_proj (hidden → intermediate), down_proj (intermediate → hidden):
     down(act(gate(x)) · up(x))."""
 

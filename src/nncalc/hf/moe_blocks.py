@@ -17,6 +17,8 @@ from .blocks import activation
 
 
 class Experts(nn.Module):
+    role = "Experts"
+
     def __init__(self, num_experts, hidden, intermediate, act):
         super().__init__()
         self.num_experts, self.hidden, self.intermediate = num_experts, hidden, intermediate
@@ -40,6 +42,7 @@ class Experts(nn.Module):
 
 
 class SoftmaxRouter(nn.Module):
+    role = "TopKRouter"
     """Mixtral / Qwen MoE router: logits = x · Wᵀ, softmax, top-k (renormalized when
     ``norm_topk_prob``; Mixtral always)."""
 

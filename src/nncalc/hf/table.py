@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..torch.nn import ModuleList
 from .analysis import Row
+from .families import display_class
 
 
 def _signature(module):
@@ -46,7 +47,7 @@ def module_rows(analysis, expand=False):
         own = [tuple(p.shape) for p in module._parameters.values() if p is not None]
         count = sum(p.numel() for k, p in module._parameters.items()
                     if p is not None and first.get(id(p)) == (f"{path}.{k}" if path else k))
-        row = Row(path, type(module).__name__, own, count, outputs.get(path),
+        row = Row(path, display_class(module, model.family), own, count, outputs.get(path),
                   flops.get(path, 0) if flops else None, 1, depth)
         rows.append(row)
         children = [(k, m) for k, m in module._modules.items() if m is not None]

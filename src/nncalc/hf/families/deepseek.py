@@ -41,6 +41,8 @@ CLASS_NAMES = {"deepseek_v2": "DeepseekV2ForCausalLM", "deepseek_v3": "DeepseekV
 
 
 class MLA(nn.Module):
+    role = "Attention"
+
     def __init__(self, cfg, hidden):
         super().__init__()
         self.heads = cfg.positive("num_attention_heads")
@@ -80,6 +82,7 @@ class MLA(nn.Module):
 
 
 class Router(nn.Module):
+    role = "TopKRouter"
     """DeepSeek's router: logits = x · Wᵀ in float32; V2 softmax (``greedy`` or
     ``group_limited_greedy`` top-k), V3 sigmoid + ``e_score_correction_bias`` (a buffer),
     best groups then top-k, renormalized (``norm_topk_prob``), × routed_scaling_factor."""
@@ -104,6 +107,8 @@ class Router(nn.Module):
 
 
 class MoE(nn.Module):
+    role = "SparseMoeBlock"
+
     def __init__(self, cfg, hidden, act, v3):
         super().__init__()
         self.cfg = cfg
@@ -129,6 +134,8 @@ class MoE(nn.Module):
 
 
 class DecoderLayer(nn.Module):
+    role = "DecoderLayer"
+
     def __init__(self, cfg, i, hidden, act, v3):
         super().__init__()
         self.self_attn = MLA(cfg, hidden)
@@ -144,6 +151,8 @@ class DecoderLayer(nn.Module):
 
 
 class DeepseekModel(nn.Module):
+    role = "Model"
+
     def __init__(self, cfg, hidden, act, v3):
         super().__init__()
         self.embed_tokens = nn.Embedding(cfg.positive("vocab_size"), hidden)

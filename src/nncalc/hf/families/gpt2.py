@@ -36,6 +36,8 @@ class Conv1D(nn.Module):
 
 
 class Attention(nn.Module):
+    role = "Attention"
+
     def __init__(self, cfg):
         super().__init__()
         self.embed, self.heads = cfg.positive("n_embd"), cfg.positive("n_head")
@@ -54,6 +56,8 @@ class Attention(nn.Module):
 
 
 class MLP(nn.Module):
+    role = "MLP"
+
     def __init__(self, inner, cfg):
         super().__init__()
         embed = cfg.positive("n_embd")
@@ -67,6 +71,8 @@ class MLP(nn.Module):
 
 
 class Block(nn.Module):
+    role = "DecoderLayer"
+
     def __init__(self, cfg):
         super().__init__()
         embed = cfg.positive("n_embd")
@@ -82,6 +88,8 @@ class Block(nn.Module):
 
 
 class GPT2Model(nn.Module):
+    role = "Model"
+
     def __init__(self, cfg):
         super().__init__()
         embed = cfg.positive("n_embd")

@@ -28,6 +28,8 @@ def _rotary_fraction(cfg):
 
 
 class Attention(nn.Module):
+    role = "Attention"
+
     def __init__(self, cfg):
         super().__init__()
         hidden, self.heads = cfg.positive("hidden_size"), cfg.positive("num_attention_heads")
@@ -49,6 +51,8 @@ class Attention(nn.Module):
 
 
 class MLP(nn.Module):
+    role = "MLP"
+
     def __init__(self, cfg):
         super().__init__()
         hidden, inter = cfg.positive("hidden_size"), cfg.positive("intermediate_size")
@@ -61,6 +65,8 @@ class MLP(nn.Module):
 
 
 class Layer(nn.Module):
+    role = "DecoderLayer"
+
     def __init__(self, cfg):
         super().__init__()
         hidden, eps = cfg.positive("hidden_size"), cfg.get("layer_norm_eps", 1e-5)
@@ -80,6 +86,8 @@ class Layer(nn.Module):
 
 
 class GPTNeoXModel(nn.Module):
+    role = "Model"
+
     def __init__(self, cfg):
         super().__init__()
         hidden = cfg.positive("hidden_size")

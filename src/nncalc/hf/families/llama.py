@@ -81,6 +81,8 @@ class Variant:
 
 
 class Attention(nn.Module):
+    role = "Attention"
+
     def __init__(self, v: Variant, layer_idx: int):
         super().__init__()
         self.v, self.layer_idx = v, layer_idx
@@ -123,6 +125,7 @@ class Attention(nn.Module):
 
 
 class Phi3MLP(nn.Module):
+    role = "MLP"
     """gate_up_proj (hidden → 2 × intermediate), down_proj: down(act(gate) · up)."""
 
     def __init__(self, v: Variant):
@@ -137,6 +140,8 @@ class Phi3MLP(nn.Module):
 
 
 class DecoderLayer(nn.Module):
+    role = "DecoderLayer"
+
     def __init__(self, v: Variant, layer_idx: int, mlp=None):
         super().__init__()
         self.self_attn = Attention(v, layer_idx)
@@ -159,6 +164,7 @@ class DecoderLayer(nn.Module):
 
 
 class ScaledEmbedding(nn.Embedding):
+    role = "ScaledEmbedding"
     """Gemma's embedding: the lookup × √hidden (a buffer ``embed_scale``, not a parameter)."""
 
     def __init__(self, vocab, hidden):
@@ -170,6 +176,8 @@ class ScaledEmbedding(nn.Embedding):
 
 
 class DecoderModel(nn.Module):
+    role = "Model"
+
     def __init__(self, cfg: Config, v: Variant, make_layer):
         super().__init__()
         vocab = cfg.positive("vocab_size")

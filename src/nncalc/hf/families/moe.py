@@ -38,6 +38,8 @@ CLASS_NAMES = {"mixtral": "MixtralForCausalLM", "qwen2_moe": "Qwen2MoeForCausalL
 
 
 class SparseMoeBlock(nn.Module):
+    role = "SparseMoeBlock"
+
     def __init__(self, cfg, v, family):
         super().__init__()
         self.family = family

@@ -22,6 +22,8 @@ DEFAULTS = {"opt": dict(vocab_size=50272, hidden_size=768, num_hidden_layers=12,
 
 
 class Attention(nn.Module):
+    role = "Attention"
+
     def __init__(self, cfg):
         super().__init__()
         hidden, self.heads = cfg.positive("hidden_size"), cfg.positive("num_attention_heads")
@@ -41,6 +43,12 @@ class Attention(nn.Module):
         return self.out_proj(eager_attention(q, k, v, self.head_dim ** -0.5).reshape(b, s, -1))
 
 
+class LearnedPositionalEmbedding(nn.Embedding):
+    """OPT's position table: max_position_embeddings + 2 rows (positions offset by 2)."""
+
+    role = "LearnedPositionalEmbedding"
+
+
 def _norm(cfg, width):
     """OPT's layer norms: weight and bias when layer_norm_elementwise_affine (enable_bias
     does not reach them)."""
@@ -48,6 +56,8 @@ def _norm(cfg, width):
 
 
 class DecoderLayer(nn.Module):
+    role = "DecoderLayer"
+
     def __init__(self, cfg):
         super().__init__()
         hidden, ffn = cfg.positive("hidden_size"), cfg.positive("ffn_dim")
@@ -71,12 +81,14 @@ class DecoderLayer(nn.Module):
 
 
 class OPTDecoder(nn.Module):
+    role = "Decoder"
+
     def __init__(self, cfg):
         super().__init__()
         hidden = cfg.positive("hidden_size")
         proj = cfg.get("word_embed_proj_dim") or hidden
         self.embed_tokens = nn.Embedding(cfg.positive("vocab_size"), proj)
-        self.embed_positions = nn.Embedding(cfg.positive("max_position_embeddings") + 2, hidden)
+        self.embed_positions = LearnedPositionalEmbedding(cfg.positive("max_position_embeddings") + 2, hidden)
         if proj != hidden:
             self.project_out = nn.Linear(hidden, proj, bias=False)
             self.project_in = nn.Linear(proj, hidden, bias=False)
@@ -99,6 +111,8 @@ class OPTDecoder(nn.Module):
 
 
 class OPTModel(nn.Module):
+    role = "Model"
+
     def __init__(self, cfg):
         super().__init__()
         self.decoder = OPTDecoder(cfg)
