@@ -69,11 +69,21 @@ def config(family: str, r: random.Random) -> dict:
                  do_layer_norm_before=r.random() < 0.5, enable_bias=r.random() < 0.5,
                  layer_norm_elementwise_affine=r.random() < 0.7)
         c.pop("num_key_value_heads")
+    if family == "falcon":
+        c = dict(model_type="falcon", num_hidden_layers=c["num_hidden_layers"], hidden_size=hidden,
+                 num_attention_heads=heads, vocab_size=c["vocab_size"], tie_word_embeddings=c["tie_word_embeddings"],
+                 new_decoder_architecture=r.random() < 0.4, multi_query=r.random() < 0.5, num_kv_heads=kv,
+                 parallel_attn=r.random() < 0.6, bias=r.random() < 0.5, alibi=r.random() < 0.3,
+                 ffn_hidden_size=r.choice([None, 40]), max_position_embeddings=64)
+        if c["new_decoder_architecture"]:
+            c["num_ln_in_parallel_attn"] = r.choice([None, 1, 2])
+        elif not c["multi_query"]:  # the old multi-head layout has a K and V per head (transformers fails otherwise)
+            c["num_kv_heads"] = heads
     return c
 
 
 FAMILIES = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3_text", "phi3", "mixtral",
-            "qwen2_moe", "qwen3_moe", "deepseek_v2", "deepseek_v3", "gpt2", "gpt_neox", "opt")
+            "qwen2_moe", "qwen3_moe", "deepseek_v2", "deepseek_v3", "gpt2", "gpt_neox", "opt", "falcon")
 
 
 def cases(per_family=None):

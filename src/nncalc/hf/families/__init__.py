@@ -17,7 +17,7 @@ FAMILIES = {
 PREFIX = {"llama": "Llama", "mistral": "Mistral", "qwen2": "Qwen2", "qwen3": "Qwen3", "gemma": "Gemma",
           "gemma2": "Gemma2", "gemma3_text": "Gemma3", "phi3": "Phi3", "mixtral": "Mixtral", "qwen2_moe": "Qwen2Moe",
           "qwen3_moe": "Qwen3Moe", "deepseek_v2": "DeepseekV2", "deepseek_v3": "DeepseekV3", "gpt2": "GPT2",
-          "gpt_neox": "GPTNeoX", "opt": "OPT"}
+          "gpt_neox": "GPTNeoX", "opt": "OPT", "falcon": "Falcon"}
 SPECIAL = {("gemma3_text", "Model"): "Gemma3TextModel", ("gpt2", "DecoderLayer"): "GPT2Block",
            ("gpt_neox", "DecoderLayer"): "GPTNeoXLayer", ("deepseek_v2", "SparseMoeBlock"): "DeepseekV2Moe",
            ("deepseek_v3", "SparseMoeBlock"): "DeepseekV3MoE", ("deepseek_v2", "TopKRouter"): "DeepseekV2TopkRouter",
