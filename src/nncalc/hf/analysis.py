@@ -95,8 +95,7 @@ class Analysis:
                 tied.append((name, seen[id(p)], p.numel()))
             else:
                 seen[id(p)] = name
-        f["total_params"] = Figure("total_params", total, " + ".join(n(p.numel()) for _, p in self.params[:6])
-                                   + (" + ..." if len(self.params) > 6 else ""), "each parameter once")
+        f["total_params"] = Figure("total_params", total, self._total_formula(), "each parameter once")
         tied_text = "; ".join(f"{a} = {b} ({n(c)})" for a, b, c in tied)
         f["params_per_reference"] = Figure("params_per_reference", per_reference,
                                            f"{n(total)} + {n(per_reference - total)}" if tied else n(total),
@@ -143,6 +142,27 @@ class Analysis:
         bytes_per = DTYPE_BYTES[self.dtype]
         f["weight_bytes"] = Figure("weight_bytes", total * bytes_per, f"{n(total)} × {bytes_per} bytes ({self.dtype})",
                                    "weights in the serving dtype")
+
+    def _total_formula(self) -> str:
+        """The total as its top-level parts: ``embeddings + N × one layer + norm + head``
+        (the children of the root and of the base model; a layer list by its runs of
+        identical layers)."""
+        from .table import module_rows
+
+        rows = module_rows(self, expand=False)
+        terms, parents = [], []  # parents: the chain of rows above the current one
+        for i, row in enumerate(rows):
+            parents = [p for p in parents if p.depth < row.depth]
+            parent = parents[-1] if parents else None
+            has_children = i + 1 < len(rows) and rows[i + 1].depth > row.depth
+            parents.append(row)
+            if row.params == 0 or row.class_name == "ModuleList":
+                continue
+            if parent is not None and parent.class_name == "ModuleList":
+                terms.append(f"{row.count} × {n(row.params)}" if row.count > 1 else n(row.params))
+            elif (row.depth == 1 and not has_children) or (row.depth == 2 and parent is not None):
+                terms.append(n(row.params))
+        return " + ".join(terms) if terms else n(sum(p.numel() for _, p in self.params))
 
     # -- FLOPs --------------------------------------------------------------------------------
     def op_flops(self, name, ops=None):

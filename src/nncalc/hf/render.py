@@ -138,17 +138,47 @@ def text(a, rows, lang="en", explain=False) -> str:
         out.append(f" {head}: " + ", ".join(grouped_buffers(a.buffers)))
     text_out = "\n".join(out) + "\n"
     if explain:
-        text_out += explanations(a, lang)
+        text_out += explanations(a, lang, rows)
     return text_out
 
 
-def explanations(a, lang="en") -> str:
-    lines = ["", "Why each figure:" if lang == "en" else "每个数字的来历："]
+def param_formula(row) -> str:
+    """A module's own parameters from its shapes: ``(4096 + 1) × 11008`` for a linear layer
+    with a bias (weight out × in, bias out), the product of each shape otherwise."""
+    shapes = row.shapes
+    if row.class_name in ("Linear", "FalconLinear") and len(shapes) in (1, 2) and len(shapes[0]) == 2:
+        out, inp = shapes[0]
+        return f"({n(inp)} + 1) × {n(out)}" if len(shapes) == 2 else f"{n(inp)} × {n(out)}"
+    if row.class_name == "Conv1D" and len(shapes) == 2:
+        inp, out = shapes[0]
+        return f"({n(inp)} + 1) × {n(out)}"
+    return " + ".join(" × ".join(n(d) for d in s) for s in shapes)
+
+
+def explanations(a, lang="en", rows=()) -> str:
+    lines = ["", "Parameters by module:" if lang == "en" else "各模块的参数："]
+    for row in rows:
+        if row.shapes:
+            repeat = f"  (× {row.count})" if row.count > 1 else ""
+            tied = "" if row.params else ("  (tied: counted at its first name)" if lang == "en"
+                                          else "  （共享权重：只在第一个名字处计）")
+            lines.append(f"  {row.name}: {param_formula(row)} = {n(_own(row))}{repeat}{tied}")
+    lines += ["", "Why each figure:" if lang == "en" else "每个数字的来历："]
     for key, fig in a.figures.items():
         lines.append(f"{label(key, lang).strip()}: {fig.formula} = {value_text(key, fig.value)}")
         lines.append(f"    ({rule(fig, lang)})")
     lines.append(left_out(a, lang))
     return "\n".join(lines) + "\n"
+
+
+def _own(row) -> int:
+    total = 0
+    for shape in row.shapes:
+        size = 1
+        for d in shape:
+            size *= d
+        total += size
+    return total
 
 
 def left_out(a, lang):
