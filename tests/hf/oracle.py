@@ -48,6 +48,8 @@ def answer_one(request):
     answer["params_all_references"] = [[n, list(p.shape)] for n, p in model.named_parameters(remove_duplicate=False)]
     answer["modules"] = [[n, type(m).__name__] for n, m in model.named_modules()]
     answer["buffers"] = [[n, list(b.shape)] for n, b in model.named_buffers()]
+    if request.get("optimizer"):
+        answer["optimizer_state_bytes"] = optimizer_state_bytes(model_type, data, request["optimizer"])
     if request.get("seq_len"):
         from torch.utils.flop_counter import FlopCounterMode
 
@@ -71,6 +73,32 @@ def answer_one(request):
                                str(layer.keys.dtype) if layer.keys is not None else None]
                               for layer in cache.layers]
     return answer
+
+
+def optimizer_state_bytes(model_type, data, name):
+    """Bytes of every state tensor the optimizer keeps after one training step (CPU, float32)."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **data))
+    params = [p for p in model.parameters()]
+    if name == "sgd":
+        opt = torch.optim.SGD(params, lr=1e-3)
+    elif name == "sgd-momentum":
+        opt = torch.optim.SGD(params, lr=1e-3, momentum=0.9)
+    elif name == "adam":
+        opt = torch.optim.Adam(params, lr=1e-3)
+    elif name == "adamw":
+        opt = torch.optim.AdamW(params, lr=1e-3)
+    else:
+        from transformers.optimization import Adafactor
+
+        opt = Adafactor(params, lr=1e-3, relative_step=False, scale_parameter=False, warmup_init=False)
+    ids = torch.randint(0, data["vocab_size"], (1, 8))
+    model(ids, labels=ids).loss.backward()
+    opt.step()
+    return sum(v.numel() * v.element_size() for state in opt.state.values() for v in state.values()
+               if torch.is_tensor(v))
 
 
 if __name__ == "__main__":

@@ -104,3 +104,17 @@ def test_kv_cache_of_gqa_and_mla():
     full_layers = sum(1 for i in range(26) if (i + 1) % 6 == 0)
     kept = full_layers * 4096 + (26 - full_layers) * 511
     assert gemma["kv_cache_bytes"].value == kept * 2 * 256 // 2
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "sgd-momentum", "adam", "adamw", "adafactor"])
+def test_optimizer_states_as_torch_keeps_them(optimizer):
+    """The optimizer-state bytes against the state tensors of the real optimizer after one
+    step (torch's SGD/Adam/AdamW, transformers' Adafactor), float32, an MoE model (3-D expert
+    tensors) with a tied head."""
+    config = dict(model_type="qwen2_moe", num_hidden_layers=2, hidden_size=32, intermediate_size=48,
+                  num_attention_heads=4, num_key_value_heads=2, vocab_size=64, num_experts=3,
+                  num_experts_per_tok=2, moe_intermediate_size=16, shared_expert_intermediate_size=24,
+                  tie_word_embeddings=True, pad_token_id=0)
+    truth = ask({"config": config, "optimizer": optimizer})["optimizer_state_bytes"]
+    figures = Analysis(build(config), Options(seq_len=8, optimizer=optimizer, dtype="float32")).figures
+    assert figures["optimizer_state_bytes"].value == truth

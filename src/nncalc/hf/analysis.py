@@ -14,7 +14,8 @@ from ..flops.trace import recording
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1, "fp8": 1, "int4": 0.5}
 # Optimizer state bytes per parameter (fp32 states, as torch keeps them): SGD none (momentum
-# one), Adam/AdamW two (exp_avg, exp_avg_sq), 8-bit Adam (bitsandbytes) two of 1 byte.
+# one), Adam/AdamW two (exp_avg, exp_avg_sq; plus a float32 ``step`` per tensor, see memory.py),
+# 8-bit Adam (bitsandbytes) two of 1 byte (its block-wise scales are not counted).
 # Adafactor keeps factored second moments: rows + columns per matrix (see _adafactor_bytes).
 OPTIMIZER_STATE_BYTES = {"sgd": 0, "sgd-momentum": 4, "adam": 8, "adamw": 8, "adam-8bit": 2}
 OPTIMIZERS = ("sgd", "sgd-momentum", "adam", "adamw", "adafactor", "adam-8bit")
@@ -42,7 +43,10 @@ class Figure:
 
 
 def n(x) -> str:
-    return f"{x:,}" if isinstance(x, int) else f"{x:,.6g}"
+    """``1,234,567``; a fraction (int4 bytes, a ZeRO share) with its decimals."""
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    return f"{x:,}" if isinstance(x, int) else f"{x:,.2f}"
 
 
 class Row:

@@ -24,8 +24,9 @@ def activation_bytes(dtype) -> int:
 
 def _adafactor_bytes(params) -> int:
     """Adafactor's factored second moment: rows + columns for a matrix, the full tensor for
-    a vector, fp32 (no first moment: transformers' default beta1=None)."""
-    total = 0
+    a vector, fp32 (no first moment: transformers' default beta1=None), and its ``RMS``, a
+    0-d float32 tensor per parameter tensor."""
+    total = 4 * len(params)
     for _, p in params:
         shape = tuple(p.shape)
         if len(shape) >= 2:
@@ -72,13 +73,17 @@ def memory_figures(analysis):
     grads = total * train_b
     weights_t = total * train_b
     master = total * 4 if mixed else 0
+    tensors = len(analysis.params)
     if o.optimizer == "adafactor":
         states = _adafactor_bytes(analysis.params)
-        states_formula = "Σ matrices (rows + columns) × 4 + vectors × 4"
+        states_formula = f"Σ matrices (rows + columns) × 4 + vectors × 4 + {len(analysis.params)} × 4 (RMS)"
     else:
         per = OPTIMIZER_STATE_BYTES[o.optimizer]
-        states = total * per
-        states_formula = f"{n(total)} × {per}"
+        steps = 4 * tensors if o.optimizer in ("adam", "adamw") else 0
+        states = total * per + steps
+        states_formula = f"{n(total)} × {per}" + (f" + {tensors} × 4 (step counters)" if steps else "")
+    f["optimizer_state_bytes"] = Figure("optimizer_state_bytes", states, states_formula,
+                                        f"{o.optimizer}: its state tensors, as torch keeps them")
     gpus, zero = o.gpus, o.zero
     share = lambda value, stage: value / gpus if zero >= stage and gpus > 1 else value  # noqa: E731
     dims = analysis.model.dims()

@@ -28,6 +28,7 @@ LABELS = {
     "kv_cache_bytes": ("KV cache for the context", "整个上下文的 KV 缓存"),
     "peak_activation_bytes": ("Largest activation", "最大的激活张量"),
     "inference_bytes": ("Inference memory", "推理内存"),
+    "optimizer_state_bytes": ("Optimizer states", "优化器状态"),
     "training_bytes": ("Training memory per GPU", "每个 GPU 的训练内存"),
     "budget_solution": ("Largest fit under the budget", "预算内可容纳的最大值"),
 }
@@ -46,7 +47,7 @@ ZH_RULES = {
     "training_bytes": "权重 + 梯度 + 混合精度下的 fp32 主权重 + 优化器状态 + 激活（ZeRO 按阶段分片）",
     "budget_solution": "推理内存不超过预算的最大上下文（或批大小）",
 }
-BYTES_KEYS = {"weight_bytes", "kv_cache_bytes_per_token", "kv_cache_bytes", "peak_activation_bytes",
+BYTES_KEYS = {"optimizer_state_bytes", "weight_bytes", "kv_cache_bytes_per_token", "kv_cache_bytes", "peak_activation_bytes",
               "inference_bytes", "training_bytes"}
 
 

@@ -52,10 +52,11 @@ def module_rows(analysis, expand=False):
         rows.append(row)
         children = [(k, m) for k, m in module._modules.items() if m is not None]
         if isinstance(module, ModuleList) and not expand:
+            signatures = [_signature(child) for _, child in children]
             i = 0
             while i < len(children):
-                j, sig = i + 1, _signature(children[i][1])
-                while j < len(children) and _signature(children[j][1]) == sig:
+                j = i + 1
+                while j < len(children) and signatures[j] == signatures[i]:
                     j += 1
                 name, child = children[i]
                 sub = len(rows)
