@@ -75,8 +75,8 @@ def config(family: str, r: random.Random) -> dict:
                  new_decoder_architecture=r.random() < 0.4, multi_query=r.random() < 0.5, num_kv_heads=kv,
                  parallel_attn=r.random() < 0.6, bias=r.random() < 0.5, alibi=r.random() < 0.3,
                  ffn_hidden_size=r.choice([None, 40]), max_position_embeddings=64)
-        if c["new_decoder_architecture"]:
-            c["num_ln_in_parallel_attn"] = r.choice([None, 1, 2])
+        if c["new_decoder_architecture"]:  # transformers' new layout needs parallel attention
+            c.update(num_ln_in_parallel_attn=r.choice([None, 1, 2]), parallel_attn=True)
         elif not c["multi_query"]:  # the old multi-head layout has a K and V per head (transformers fails otherwise)
             c["num_kv_heads"] = heads
     return c

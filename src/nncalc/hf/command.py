@@ -45,10 +45,10 @@ def add_arguments(cmd, positive_int) -> None:
 
 
 def run(args) -> int:
-    from . import build
+    from ..torch._shapes import ShapeError
+    from . import build, render
     from .analysis import OPTIMIZERS, Analysis, Options
     from .config import HFConfigError, read_config
-    from . import render
 
     if args.flops_convention == "tf":
         raise HFConfigError("--flops-convention tf is TensorFlow's profiler count, for Keras models; a language "
@@ -58,13 +58,18 @@ def run(args) -> int:
                             f"{', '.join(OPTIMIZERS)}")
     if args.budget and not args.seq_len and args.solve == "batch":
         raise HFConfigError("--solve batch needs --seq-len (the context of each sequence)")
-    model = build(read_config(args.file))
-    seq_len = args.seq_len or (1 if args.budget else None)
-    options = Options(seq_len=seq_len, batch=args.batch_size or 1, convention=args.flops_convention,
-                      causal_half=args.causal_half, recompute=args.recompute, dtype=args.dtype,
-                      kv_cache=args.kv_cache, optimizer=args.optimizer, gpus=args.gpus, zero=args.zero,
-                      budget=args.budget, solve=args.solve, checkpointing=args.checkpointing)
-    analysis = Analysis(model, options)
+    config = read_config(args.file)
+    try:
+        model = build(config)
+        seq_len = args.seq_len or (1 if args.budget else None)
+        options = Options(seq_len=seq_len, batch=args.batch_size or 1, convention=args.flops_convention,
+                          causal_half=args.causal_half, recompute=args.recompute, dtype=args.dtype,
+                          kv_cache=args.kv_cache, optimizer=args.optimizer, gpus=args.gpus, zero=args.zero,
+                          budget=args.budget, solve=args.solve, checkpointing=args.checkpointing)
+        analysis = Analysis(model, options)
+    except ShapeError as error:  # sizes that do not fit together: torch would fail the same way
+        raise HFConfigError(f"model_type {config.get('model_type')!r}: the config's sizes do not fit together "
+                            f"({error})") from None
     rows = analysis.rows(expand=args.expand_nested)
     lang = args.lang
     if args.format == "json":

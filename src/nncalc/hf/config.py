@@ -111,6 +111,11 @@ class Config:
     def __setattr__(self, key, value):
         self.data[key] = value
 
+    def optional_positive(self, key, default) -> int:
+        """``key``'s value, a positive integer, or ``default`` when the config has none."""
+        value = self.get(key)
+        return default if value is None else self.positive(key)
+
     def positive(self, key) -> int:
         value = getattr(self, key)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:

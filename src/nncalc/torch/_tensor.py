@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..flops.trace import emit
 from . import _dtype
-from ._shapes import Size, broadcast, matmul_shapes, numel, view_shape, wrap_dim
+from ._shapes import ShapeError, Size, broadcast, matmul_shapes, numel, view_shape, wrap_dim
 
 
 def _shape_of(x):
@@ -123,7 +123,7 @@ class Tensor:
             dims = tuple(dims[0])
         order = [wrap_dim(d, self.ndim) for d in dims]
         if sorted(order) != list(range(self.ndim)):
-            raise RuntimeError("permute(): dims do not match the tensor's dimensions")
+            raise ShapeError("permute(): dims do not match the tensor's dimensions")
         return self._like([self.shape[d] for d in order])
 
     def unsqueeze(self, dim):
@@ -157,7 +157,7 @@ class Tensor:
         sizes = list(split_size) if isinstance(split_size, (list, tuple)) else \
             [min(split_size, total - i) for i in range(0, total, split_size)]
         if sum(sizes) != total:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {total}")
+            raise ShapeError(f"split_with_sizes expects split_sizes to sum exactly to {total}")
         return tuple(self._like(self.shape[:d] + (s,) + self.shape[d + 1:]) for s in sizes)
 
     def chunk(self, chunks, dim=0):
@@ -264,5 +264,5 @@ class Tensor:
 
     def bmm(self, other):
         if self.ndim != 3 or other.ndim != 3:
-            raise RuntimeError("batch1 and batch2 must be 3D tensors")
+            raise ShapeError("batch1 and batch2 must be 3D tensors")
         return self.matmul(other)

@@ -70,6 +70,15 @@ class CausalLM(nn.Module):
         return None
 
 
+def check_heads(heads: int, kv_heads: int, head_dim: int) -> None:
+    """What transformers' attention needs of the head counts (it fails later, at the forward)."""
+    if head_dim <= 0:
+        raise HFConfigError(f"config: head_dim is 0 (hidden_size smaller than num_attention_heads = {heads})")
+    if heads % kv_heads:
+        raise HFConfigError(f"config: num_attention_heads ({heads}) must be a multiple of "
+                            f"num_key_value_heads ({kv_heads})")
+
+
 def layer_types_of(cfg: Config, family: str):
     """Each layer's attention kind ("full_attention" / "sliding_attention") and the window,
     as the family's config class derives them."""

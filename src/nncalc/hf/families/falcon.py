@@ -16,7 +16,8 @@ from ... import torch
 from ...flops.trace import emit
 from ...torch import nn
 from ..blocks import RotaryEmbedding, activation, apply_rotary, eager_attention
-from .base import CausalLM, KVLayer
+from ..config import HFConfigError
+from .base import CausalLM, KVLayer, check_heads
 
 DEFAULTS = {"falcon": dict(vocab_size=65024, hidden_size=4544, num_hidden_layers=32, num_attention_heads=71,
                            num_ln_in_parallel_attn=None, layer_norm_epsilon=1e-5, alibi=False,
@@ -117,12 +118,16 @@ class Variant:
     def __init__(self, cfg):
         self.hidden, self.heads = cfg.positive("hidden_size"), cfg.positive("num_attention_heads")
         self.head_dim = self.hidden // self.heads
+        check_heads(self.heads, self.heads, self.head_dim)
         self.new = bool(cfg.get("new_decoder_architecture", False))
         self.multi_query = bool(cfg.get("multi_query", True))
         self.kv_heads = (cfg.get("num_kv_heads") or self.heads) if (self.new or not self.multi_query) else 1
         self.parallel = bool(cfg.get("parallel_attn", True))
         self.norms = cfg.get("num_ln_in_parallel_attn") or (2 if self.new else None)
         self.bias, self.alibi = bool(cfg.get("bias", False)), bool(cfg.get("alibi", False))
+        if self.new and not self.parallel:
+            raise HFConfigError("config: falcon's new_decoder_architecture needs parallel_attn (transformers' "
+                                "layer has no ln_attn then, and fails)")
 
 
 class FalconModel(nn.Module):

@@ -12,7 +12,7 @@ from ... import torch
 from ...torch import nn
 from ...torch.nn import functional as F
 from ..blocks import activation, eager_attention
-from .base import CausalLM, KVLayer
+from .base import CausalLM, KVLayer, check_heads
 
 DEFAULTS = {"gpt2": dict(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head=12, n_inner=None,
                          activation_function="gelu_new", layer_norm_epsilon=1e-5, scale_attn_weights=True,
@@ -41,6 +41,7 @@ class Attention(nn.Module):
     def __init__(self, cfg):
         super().__init__()
         self.embed, self.heads = cfg.positive("n_embd"), cfg.positive("n_head")
+        check_heads(self.heads, self.heads, self.embed // self.heads)
         self.c_attn = Conv1D(3 * self.embed, self.embed)
         self.c_proj = Conv1D(self.embed, self.embed)
         self.attn_dropout, self.resid_dropout = nn.Dropout(), nn.Dropout()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ... import torch
 from ...torch import nn
 from ..blocks import RotaryEmbedding, activation, apply_rotary, eager_attention
-from .base import CausalLM, KVLayer
+from .base import CausalLM, KVLayer, check_heads
 
 DEFAULTS = {"gpt_neox": dict(vocab_size=50432, hidden_size=6144, num_hidden_layers=44, num_attention_heads=64,
                              intermediate_size=24576, hidden_act="gelu", layer_norm_eps=1e-5,
@@ -34,6 +34,7 @@ class Attention(nn.Module):
         super().__init__()
         hidden, self.heads = cfg.positive("hidden_size"), cfg.positive("num_attention_heads")
         self.head_size = hidden // self.heads
+        check_heads(self.heads, self.heads, self.head_size)
         self.rotary_ndims = int(self.head_size * _rotary_fraction(cfg))
         bias = bool(cfg.get("attention_bias", True))
         self.query_key_value = nn.Linear(hidden, 3 * hidden, bias=bias)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from ... import torch
 from ...torch import nn
 from ..blocks import GatedMLP, RMSNorm, RotaryEmbedding, activation, apply_rotary, eager_attention
-from ..config import Config
-from .base import CausalLM, KVLayer, layer_types_of
+from ..config import Config, HFConfigError
+from .base import CausalLM, KVLayer, check_heads, layer_types_of
 
 _COMMON = dict(vocab_size=32000, hidden_size=4096, intermediate_size=11008, num_hidden_layers=32,
                num_attention_heads=32, hidden_act="silu", max_position_embeddings=2048,
@@ -56,9 +56,10 @@ class Variant:
         self.family = family
         self.hidden = cfg.positive("hidden_size")
         self.heads = cfg.positive("num_attention_heads")
-        self.kv_heads = cfg.get("num_key_value_heads", self.heads)
-        self.head_dim = cfg.get("head_dim") or self.hidden // self.heads
+        self.kv_heads = cfg.optional_positive("num_key_value_heads", self.heads)
+        self.head_dim = cfg.optional_positive("head_dim", self.hidden // self.heads)
         self.intermediate = cfg.positive("intermediate_size")
+        check_heads(self.heads, self.kv_heads, self.head_dim)
         self.gemma = family.startswith("gemma")
         self.act = cfg.get("hidden_activation") or cfg.hidden_act
         bias = bool(cfg.get("attention_bias", False))
@@ -69,8 +70,13 @@ class Variant:
         self.fused = family == "phi3"
         self.sandwich = family in ("gemma2", "gemma3_text")
         self.eps = cfg.get("rms_norm_eps", 1e-6)
-        self.scaling = (cfg.query_pre_attn_scalar ** -0.5 if family in ("gemma2", "gemma3_text")
-                        else self.head_dim ** -0.5)
+        if family in ("gemma2", "gemma3_text"):
+            scalar = cfg.query_pre_attn_scalar
+            if isinstance(scalar, bool) or not isinstance(scalar, (int, float)) or scalar <= 0:
+                raise HFConfigError(f"config: query_pre_attn_scalar must be a positive number, got {scalar!r}")
+            self.scaling = scalar ** -0.5
+        else:
+            self.scaling = self.head_dim ** -0.5
         self.attn_softcap = cfg.get("attn_logit_softcapping") if family == "gemma2" else None
         self.final_softcap = cfg.get("final_logit_softcapping") if family in ("gemma2", "gemma3_text") else None
         rope = cfg.get("rope_parameters") or {}

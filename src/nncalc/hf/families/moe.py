@@ -77,7 +77,7 @@ def _sparse(cfg, family, i) -> bool:
     if family == "mixtral":
         return True
     return (i not in (cfg.get("mlp_only_layers") or []) and cfg.get("num_experts", 0) > 0
-            and (i + 1) % cfg.get("decoder_sparse_step", 1) == 0)
+            and (i + 1) % cfg.optional_positive("decoder_sparse_step", 1) == 0)
 
 
 class MoECausalLM(LlamaLike):

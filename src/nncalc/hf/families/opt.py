@@ -13,7 +13,7 @@ from __future__ import annotations
 from ... import torch
 from ...torch import nn
 from ..blocks import activation, eager_attention
-from .base import CausalLM, KVLayer
+from .base import CausalLM, KVLayer, check_heads
 
 DEFAULTS = {"opt": dict(vocab_size=50272, hidden_size=768, num_hidden_layers=12, ffn_dim=3072,
                         max_position_embeddings=2048, do_layer_norm_before=True, _remove_final_layer_norm=False,
@@ -33,6 +33,7 @@ class Attention(nn.Module):
         self.q_proj = nn.Linear(hidden, hidden, bias=bias)
         self.out_proj = nn.Linear(hidden, hidden, bias=bias)
         self.head_dim = hidden // self.heads
+        check_heads(self.heads, self.heads, self.head_dim)
 
     def forward(self, x):
         b, s, _ = x.shape

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...flops.trace import emit
 from .. import _dtype
-from .._shapes import numel, wrap_dim
+from .._shapes import ShapeError, numel, wrap_dim
 from .._tensor import Tensor
 
 
@@ -12,7 +12,7 @@ def linear(x, weight, bias=None):
     """``x @ weightᵀ (+ bias)``: one ``mm`` (``addmm`` with a bias) over every leading row."""
     out_features, in_features = weight.shape if weight.ndim == 2 else (weight.shape[0], 1)
     if x.shape[-1] != in_features:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+        raise ShapeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({numel(x.shape[:-1])}x{x.shape[-1]} and {in_features}x{out_features})")
     rows = numel(x.shape[:-1])
     emit("addmm" if bias is not None else "mm", (rows, in_features, out_features), "linear")
@@ -84,7 +84,7 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, spatial):
         out_sizes = tuple((s + 2 * p - d * (k - 1) - 1) // st + 1
                           for s, p, d, k, st in zip(sizes, pad, dilation, kernel, stride))
     if x.shape[-n_spatial - 1] != weight.shape[1] * groups:
-        raise RuntimeError(f"expected input to have {weight.shape[1] * groups} channels, "
+        raise ShapeError(f"expected input to have {weight.shape[1] * groups} channels, "
                            f"but got {x.shape[-n_spatial - 1]} channels instead")
     batch = numel(x.shape[:-n_spatial - 1])
     emit("conv", (batch, numel(out_sizes), numel(weight.shape[1:]), weight.shape[0], bias is not None), "conv")
