@@ -79,11 +79,20 @@ def config(family: str, r: random.Random) -> dict:
             c.update(num_ln_in_parallel_attn=r.choice([None, 1, 2]), parallel_attn=True)
         elif not c["multi_query"]:  # the old multi-head layout has a K and V per head (transformers fails otherwise)
             c["num_kv_heads"] = heads
+    if family in ("bert", "roberta"):
+        prefix = "Bert" if family == "bert" else "Roberta"
+        c = dict(model_type=family, num_hidden_layers=c["num_hidden_layers"], hidden_size=heads * head_dim,
+                 num_attention_heads=heads, intermediate_size=c["intermediate_size"], vocab_size=c["vocab_size"],
+                 type_vocab_size=r.choice([1, 2]), max_position_embeddings=64, tie_word_embeddings=r.random() < 0.7,
+                 hidden_act=r.choice(["gelu", "relu"]), pad_token_id=1,
+                 architectures=[r.choice([f"{prefix}Model", f"{prefix}ForMaskedLM"])])
     return c
 
 
+ENCODERS = ("bert", "roberta")
 FAMILIES = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3_text", "phi3", "mixtral",
-            "qwen2_moe", "qwen3_moe", "deepseek_v2", "deepseek_v3", "gpt2", "gpt_neox", "opt", "falcon")
+            "qwen2_moe", "qwen3_moe", "deepseek_v2", "deepseek_v3", "gpt2", "gpt_neox", "opt", "falcon", "bert",
+            "roberta")
 
 
 def cases(per_family=None):

@@ -41,8 +41,13 @@ def answer_one(request):
     model_type = data.pop("model_type")
     config = AutoConfig.for_model(model_type, **data)
     answer = {}
+    make = AutoModelForCausalLM.from_config
+    if request.get("class_name"):  # encoders: the class nncalc built (BertModel, BertForMaskedLM ...)
+        import transformers
+
+        make = getattr(transformers, request["class_name"])._from_config
     with torch.device("meta"):
-        model = AutoModelForCausalLM.from_config(config)
+        model = make(config)
     answer["class_name"] = type(model).__name__
     answer["params"] = [[n, list(p.shape)] for n, p in model.named_parameters()]
     answer["params_all_references"] = [[n, list(p.shape)] for n, p in model.named_parameters(remove_duplicate=False)]
@@ -58,17 +63,17 @@ def answer_one(request):
         implementations = {"attn_implementation": request.get("attn_implementation", "eager")}
         if request.get("experts_implementation", "eager") is not None:
             implementations["experts_implementation"] = request.get("experts_implementation", "eager")
-        model = AutoModelForCausalLM.from_config(config, **implementations)
+        model = make(config, **implementations)
         model.eval()
         ids = torch.randint(0, config.vocab_size, (request.get("batch", 1), request["seq_len"]))
         counter = FlopCounterMode(display=False)
         with torch.no_grad(), counter:
-            out = model(ids, use_cache=True)
+            out = model(ids, use_cache=True) if not request.get("class_name") else model(ids)
         answer["flops"] = counter.get_total_flops()
         answer["flops_by_op"] = {str(op).split(".")[1]: n
                                  for op, n in counter.get_flop_counts()["Global"].items()}
         cache = getattr(out, "cache", None) or getattr(out, "past_key_values", None)
-        answer["kv_cache"] = [[layer.keys.numel() if layer.keys is not None else 0,
+        answer["kv_cache"] = [] if cache is None else [[layer.keys.numel() if layer.keys is not None else 0,
                                layer.values.numel() if layer.values is not None else 0,
                                str(layer.keys.dtype) if layer.keys is not None else None]
                               for layer in cache.layers]

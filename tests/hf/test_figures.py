@@ -118,3 +118,19 @@ def test_optimizer_states_as_torch_keeps_them(optimizer):
     truth = ask({"config": config, "optimizer": optimizer})["optimizer_state_bytes"]
     figures = Analysis(build(config), Options(seq_len=8, optimizer=optimizer, dtype="float32")).figures
     assert figures["optimizer_state_bytes"].value == truth
+
+
+def _evaluate(formula):
+    expression = formula.replace(",", "").replace("×", "*").replace("−", "-")
+    assert set(expression) <= set("0123456789+-* ()"), formula
+    return eval(expression)  # digits and operators only (checked above)
+
+
+@pytest.mark.parametrize("name", list(PUBLISHED))
+def test_explained_parameter_formulas_add_up(name):
+    """The derivations --explain prints are arithmetic that gives the figure."""
+    figures = Analysis(build(PUBLISHED[name]), Options()).figures
+    for key in ("total_params", "params_per_reference", "non_embedding_params"):
+        assert _evaluate(figures[key].formula) == figures[key].value, (key, figures[key].formula)
+    if "active_params" in figures and "(" in figures["active_params"].formula:
+        assert _evaluate(figures["active_params"].formula) == figures["active_params"].value

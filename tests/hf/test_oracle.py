@@ -11,7 +11,7 @@ from nncalc.flops import convention
 from nncalc.flops.trace import recording
 from nncalc.hf import build
 
-from .generate import cases
+from .generate import ENCODERS, cases
 from .oracle_client import ask
 from .published import PUBLISHED
 
@@ -20,13 +20,21 @@ CASES = cases()
 
 @pytest.fixture(scope="module")
 def published_answers():
-    return dict(zip(PUBLISHED, ask([{"config": c} for c in PUBLISHED.values()])))
+    return dict(zip(PUBLISHED, ask([request(c) for c in PUBLISHED.values()])))
 
 
 @pytest.fixture(scope="module")
 def random_answers():
     return dict((name, a) for (name, *_), a in
-                zip(CASES, ask([{"config": c, "batch": b, "seq_len": s} for _, c, b, s in CASES])))
+                zip(CASES, ask([request(c, batch=b, seq_len=s) for _, c, b, s in CASES])))
+
+
+def request(config, **more):
+    """An oracle request; encoders name the class nncalc builds (base model or masked LM)."""
+    out = {"config": config, **more}
+    if config["model_type"] in ENCODERS:
+        out["class_name"] = build(config).class_name
+    return out
 
 
 def _named(model, remove_duplicate=True):

@@ -111,9 +111,9 @@ class Analysis:
 
             if isinstance(module, Embedding):
                 embeddings.append((f"{path}.weight", module.weight))
-        head = getattr(model, "lm_head", None)
-        if head is not None and all(head.weight is not w for _, w in embeddings):
-            embeddings.append(("lm_head.weight", head.weight))
+        head = model.output_weight()
+        if head is not None and all(head is not w for _, w in embeddings):
+            embeddings.append((model._first_names()[id(head)], head))
         emb = sum(w.numel() for _, w in embeddings)
         f["non_embedding_params"] = Figure(
             "non_embedding_params", total - emb, f"{n(total)} − " + " − ".join(n(w.numel()) for _, w in embeddings),
@@ -130,10 +130,11 @@ class Analysis:
             m0 = moe[0]
             f["active_params"] = Figure(
                 "active_params", total - inactive,
-                f"{n(total)} − {len(moe)} MoE layers × ({m0.experts} − {m0.top_k}) experts × {n(m0.expert_params)}"
+                f"{n(total)} − {len(moe)} × ({m0.experts} − {m0.top_k}) × {n(m0.expert_params)}"
                 if all((m.experts, m.top_k, m.expert_params) == (m0.experts, m0.top_k, m0.expert_params) for m in moe)
                 else f"{n(total)} − {n(inactive)}",
-                f"per token: every parameter but the routed experts not chosen (routed {n(routed)}, "
+                f"per token: every parameter but the routed experts not chosen, MoE layers × (experts − "
+                f"top-k) × parameters per expert (routed {n(routed)}, "
                 f"shared experts {n(shared)}, routers {n(router)})")
             f["active_routed_params"] = Figure("active_routed_params", routed,
                                                f"{len(moe)} × {m0.top_k} × {n(m0.expert_params)}", "top-k experts")
@@ -148,24 +149,41 @@ class Analysis:
                                    "weights in the serving dtype")
 
     def _total_formula(self) -> str:
-        """The total as its top-level parts: ``embeddings + N × one layer + norm + head``
-        (the children of the root and of the base model; a layer list by its runs of
-        identical layers)."""
+        """The total as its parts: ``embeddings + N × one layer + norm + head``. A module is
+        opened when a layer list lies below it; a layer list gives its runs of identical
+        layers; every other module with parameters is one term."""
         from .table import module_rows
 
         rows = module_rows(self, expand=False)
-        terms, parents = [], []  # parents: the chain of rows above the current one
+        ends = []  # index after each row's subtree
         for i, row in enumerate(rows):
-            parents = [p for p in parents if p.depth < row.depth]
-            parent = parents[-1] if parents else None
-            has_children = i + 1 < len(rows) and rows[i + 1].depth > row.depth
-            parents.append(row)
-            if row.params == 0 or row.class_name == "ModuleList":
-                continue
-            if parent is not None and parent.class_name == "ModuleList":
-                terms.append(f"{row.count} × {n(row.params)}" if row.count > 1 else n(row.params))
-            elif (row.depth == 1 and not has_children) or (row.depth == 2 and parent is not None):
+            j = i + 1
+            while j < len(rows) and rows[j].depth > row.depth:
+                j += 1
+            ends.append(j)
+        terms = []
+
+        def visit(i):
+            row = rows[i]
+            if row.class_name == "ModuleList":
+                j = i + 1
+                while j < ends[i]:
+                    child = rows[j]
+                    if child.params:
+                        terms.append(f"{child.count} × {n(child.params)}" if child.count > 1 else n(child.params))
+                    j = ends[j]
+            elif any(rows[k].class_name == "ModuleList" for k in range(i + 1, ends[i])):
+                j = i + 1
+                while j < ends[i]:
+                    visit(j)
+                    j = ends[j]
+            elif row.params:
                 terms.append(n(row.params))
+
+        i = 0
+        while i < len(rows):
+            visit(i)
+            i = ends[i]
         return " + ".join(terms) if terms else n(sum(p.numel() for _, p in self.params))
 
     # -- FLOPs --------------------------------------------------------------------------------
@@ -203,6 +221,8 @@ class Analysis:
         kv_dtype = o.dtype or self.dtype
         b = DTYPE_BYTES[kv_dtype]
         layers = self.model.kv_layers()
+        if not layers:  # an encoder keeps no cache
+            return
         per_token = sum(layer.key + layer.value for layer in layers)
         first = layers[0] if layers else None
         same = first is not None and all((l.key, l.value) == (first.key, first.value) for l in layers)

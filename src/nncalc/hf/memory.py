@@ -61,7 +61,7 @@ def memory_figures(analysis):
     weights = f["weight_bytes"].value
     act_b = activation_bytes(analysis.dtype)
     largest = analysis.largest_activation() * act_b
-    kv = f["kv_cache_bytes"].value
+    kv = f["kv_cache_bytes"].value if "kv_cache_bytes" in f else 0
     f["peak_activation_bytes"] = Figure("peak_activation_bytes", largest,
                                         f"{n(largest // act_b)} elements × {act_b} bytes",
                                         "the largest tensor one operation of the eager forward makes")

@@ -187,14 +187,14 @@ def left_out(a, lang):
     tied = a.figures["params_per_reference"].value - a.figures["total_params"].value
     vocab = a.model.cfg.get("vocab_size")
     if lang == "zh":
-        parts = ["未计入：缓冲区（旋转位置编码的 inv_freq 等，不是参数）"]
+        parts = ["未计入：缓冲区（旋转位置编码的 inv_freq、位置编号等，不是参数）"]
         if tied:
-            parts.append(f"与嵌入绑定的输出头（{n(tied)} 个参数只计一次）")
+            parts.append(f"与其他权重绑定的权重（如输出头与嵌入：{n(tied)} 个参数只计一次）")
         parts.append(f"词表按配置 vocab_size = {vocab} 计（检查点若填充词表，以配置为准）")
         return "；".join(parts) + "。"
-    parts = ["Left out: buffers (rotary inv_freq and the like: not parameters)"]
+    parts = ["Left out: buffers (rotary inv_freq, position ids and the like: not parameters)"]
     if tied:
-        parts.append(f"the output head tied to the embedding ({n(tied)} parameters counted once)")
+        parts.append(f"weights tied to another (the output head to the embedding: {n(tied)} parameters counted once)")
     parts.append(f"vocabulary as the config's vocab_size = {vocab} (a padded checkpoint vocabulary is the config's)")
     return "; ".join(parts) + "."
 
@@ -293,7 +293,8 @@ def model_dict(a, rows, lang="en") -> dict:
         o = a.options
         analysis["memory"] = {
             "dtype": a.dtype, "batch_size": o.batch, "seq_len": o.seq_len, "weight_bytes": f["weight_bytes"].value,
-            "kv_cache_bytes": f["kv_cache_bytes"].value, "peak_activation_bytes": f["peak_activation_bytes"].value,
+            "kv_cache_bytes": f["kv_cache_bytes"].value if "kv_cache_bytes" in f else 0,
+            "peak_activation_bytes": f["peak_activation_bytes"].value,
             "inference_bytes": f["inference_bytes"].value, "optimizer": o.optimizer, "gpus": o.gpus, "zero_stage": o.zero,
             "training_parts": [{"part": name, "bytes": value} for name, value, _ in a.training_parts],
             "training_bytes": f["training_bytes"].value,

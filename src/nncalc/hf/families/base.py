@@ -61,6 +61,11 @@ class CausalLM(nn.Module):
     def kv_layers(self) -> list:
         raise NotImplementedError
 
+    def output_weight(self):
+        """The output projection's weight (``lm_head.weight``), or None."""
+        head = self._modules.get("lm_head")
+        return getattr(head, "weight", None) if head is not None else None
+
     def compressed_kv_layers(self):
         """MLA's compressed cache (DeepSeek), or None: other families cache what they attend."""
         return None

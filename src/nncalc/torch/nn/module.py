@@ -48,9 +48,12 @@ class Module:
             self.__dict__.get("_buffers")
         if params is None:
             raise AttributeError("cannot assign before Module.__init__() call")
+        # Reassigning keeps the name's place (torch sets the dict entry); a value of another
+        # kind leaves the other tables.
+        keep = (params if isinstance(value, Parameter) or (value is None and name in params)
+                else modules if isinstance(value, Module) else buffers if isinstance(value, Tensor) else None)
         for table in (params, modules, buffers):
-            if name in table and not (table is buffers and isinstance(value, Tensor)
-                                      and not isinstance(value, Parameter)):
+            if name in table and table is not keep:
                 del table[name]
         if isinstance(value, Parameter):
             self.__dict__.pop(name, None)
