@@ -86,13 +86,20 @@ def config(family: str, r: random.Random) -> dict:
                  type_vocab_size=r.choice([1, 2]), max_position_embeddings=64, tie_word_embeddings=r.random() < 0.7,
                  hidden_act=r.choice(["gelu", "relu"]), pad_token_id=1,
                  architectures=[r.choice([f"{prefix}Model", f"{prefix}ForMaskedLM"])])
+    if family == "vit":
+        patch = r.choice([4, 8])
+        c = dict(model_type="vit", num_hidden_layers=c["num_hidden_layers"], hidden_size=heads * head_dim,
+                 num_attention_heads=heads, intermediate_size=c["intermediate_size"],
+                 image_size=patch * r.randint(1, 4), patch_size=patch, num_channels=r.choice([1, 3]),
+                 qkv_bias=r.random() < 0.7, num_labels=r.choice([2, 10]),
+                 architectures=[r.choice(["ViTModel", "ViTForImageClassification"])])
     return c
 
 
-ENCODERS = ("bert", "roberta")
+ENCODERS = ("bert", "roberta", "vit")
 FAMILIES = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3_text", "phi3", "mixtral",
             "qwen2_moe", "qwen3_moe", "deepseek_v2", "deepseek_v3", "gpt2", "gpt_neox", "opt", "falcon", "bert",
-            "roberta")
+            "roberta", "vit")
 
 
 def cases(per_family=None):

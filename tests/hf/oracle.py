@@ -65,10 +65,16 @@ def answer_one(request):
             implementations["experts_implementation"] = request.get("experts_implementation", "eager")
         model = make(config, **implementations)
         model.eval()
-        ids = torch.randint(0, config.vocab_size, (request.get("batch", 1), request["seq_len"]))
+        batch = request.get("batch", 1)
         counter = FlopCounterMode(display=False)
+        if model_type == "vit":  # one image per batch entry, the config's size (seq_len unused)
+            inputs = {"pixel_values": torch.randn(batch, config.num_channels, config.image_size, config.image_size)}
+        else:
+            inputs = {"input_ids": torch.randint(0, config.vocab_size, (batch, request["seq_len"]))}
+            if not request.get("class_name"):
+                inputs["use_cache"] = True
         with torch.no_grad(), counter:
-            out = model(ids, use_cache=True) if not request.get("class_name") else model(ids)
+            out = model(**inputs)
         answer["flops"] = counter.get_total_flops()
         answer["flops_by_op"] = {str(op).split(".")[1]: n
                                  for op, n in counter.get_flop_counts()["Global"].items()}

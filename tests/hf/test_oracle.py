@@ -88,7 +88,8 @@ def test_random_configs(name, config, batch, seq_len, random_answers):
     for op in trace.ops:
         value = torch_convention.count(op)
         if value:
-            by_kind[op.kind] = by_kind.get(op.kind, 0) + value
+            kind = {"conv": "convolution"}.get(op.kind, op.kind)  # FlopCounterMode's aten name
+            by_kind[kind] = by_kind.get(kind, 0) + value
     assert by_kind == truth["flops_by_op"]
     kv = [[layer.kept(seq_len) * layer.key * batch, layer.kept(seq_len) * layer.value * batch]
           for layer in model.kv_layers()]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..flops import FORMULA_CONVENTIONS, convention
 from ..flops.trace import recording
+from ..torch import Tensor
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1, "fp8": 1, "int4": 0.5}
 # Optimizer state bytes per parameter (fp32 states, as torch keeps them): SGD none (momentum
@@ -74,6 +75,13 @@ class Analysis:
         self.figures: dict[str, Figure] = {}
         self.buffers = [(name, tuple(b.shape)) for name, b in model.named_buffers()]
         self.trace = None
+        if getattr(model, "fixed_input", False):  # vision: the sequence is the image's patches
+            if options.seq_len:
+                from .config import HFConfigError
+
+                raise HFConfigError(f"--seq-len does not apply to {model.family}: its sequence is the image's "
+                                    f"patches and [CLS] (config image_size and patch_size)")
+            options.seq_len = model.sequence_length()
         self._parameters()
         if options.seq_len:
             with recording() as trace:
@@ -105,18 +113,21 @@ class Analysis:
                                            f"{n(total)} + {n(per_reference - total)}" if tied else n(total),
                                            f"tied: {tied_text}" if tied else "no tied weights")
         f["trainable_params"] = Figure("trainable_params", total, n(total), "every parameter is trainable")
+        from ..torch.nn import Embedding
+
         embeddings = []
         for path, module in model.named_modules():
-            from ..torch.nn import Embedding
-
             if isinstance(module, Embedding):
                 embeddings.append((f"{path}.weight", module.weight))
+            elif isinstance(module._parameters.get("position_embeddings"), Tensor):  # ViT's learned positions
+                embeddings.append((f"{path}.position_embeddings", module._parameters["position_embeddings"]))
         head = model.output_weight()
         if head is not None and all(head is not w for _, w in embeddings):
             embeddings.append((model._first_names()[id(head)], head))
         emb = sum(w.numel() for _, w in embeddings)
         f["non_embedding_params"] = Figure(
-            "non_embedding_params", total - emb, f"{n(total)} − " + " − ".join(n(w.numel()) for _, w in embeddings),
+            "non_embedding_params", total - emb,
+            " − ".join([n(total)] + [n(w.numel()) for _, w in embeddings]),
             "Kaplan et al. 2020: all vocabulary and positional embeddings left out ("
             + ", ".join(name for name, _ in embeddings) + ")")
         self.embedding_names = [name for name, _ in embeddings]

@@ -9,6 +9,7 @@ FAMILIES = {
     "mixtral": "moe", "qwen2_moe": "moe", "qwen3_moe": "moe",
     "deepseek_v2": "deepseek", "deepseek_v3": "deepseek",
     "gpt2": "gpt2", "gpt_neox": "gpt_neox", "opt": "opt", "falcon": "falcon", "bert": "bert", "roberta": "bert",
+    "vit": "vit",
 }
 
 
@@ -17,7 +18,7 @@ FAMILIES = {
 PREFIX = {"llama": "Llama", "mistral": "Mistral", "qwen2": "Qwen2", "qwen3": "Qwen3", "gemma": "Gemma",
           "gemma2": "Gemma2", "gemma3_text": "Gemma3", "phi3": "Phi3", "mixtral": "Mixtral", "qwen2_moe": "Qwen2Moe",
           "qwen3_moe": "Qwen3Moe", "deepseek_v2": "DeepseekV2", "deepseek_v3": "DeepseekV3", "gpt2": "GPT2",
-          "gpt_neox": "GPTNeoX", "opt": "OPT", "falcon": "Falcon", "bert": "Bert", "roberta": "Roberta"}
+          "gpt_neox": "GPTNeoX", "opt": "OPT", "falcon": "Falcon", "bert": "Bert", "roberta": "Roberta", "vit": "ViT"}
 SPECIAL = {("gemma3_text", "Model"): "Gemma3TextModel", ("gpt2", "DecoderLayer"): "GPT2Block",
            ("gpt_neox", "DecoderLayer"): "GPTNeoXLayer", ("deepseek_v2", "SparseMoeBlock"): "DeepseekV2Moe",
            ("deepseek_v3", "SparseMoeBlock"): "DeepseekV3MoE", ("deepseek_v2", "TopKRouter"): "DeepseekV2TopkRouter",
