@@ -77,7 +77,8 @@ def build_parser(command=None) -> argparse.ArgumentParser:
                                   formatter_class=_HelpFormatter)
         if command is not None and command != name:
             return cmd
-        cmd.add_argument("file", help="a Keras script (.py) or model file (.keras, .h5, .json config)")
+        cmd.add_argument("file", help="a Keras script (.py) or model file (.keras, .h5, .json config), or a "
+                                      "Hugging Face config.json, model directory or cache entry")
         cmd.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
         cmd.add_argument("--style", choices=("keras3", "keras2", "tf_keras"), default="keras3",
                          help="summary text of Keras 3 (default), of tf.keras 2.0-2.8 as in the "
