@@ -66,10 +66,6 @@ class CausalLM(nn.Module):
         head = self._modules.get("lm_head")
         return getattr(head, "weight", None) if head is not None else None
 
-    def compressed_kv_layers(self):
-        """MLA's compressed cache (DeepSeek), or None: other families cache what they attend."""
-        return None
-
     def moe(self):
         """Per-layer MoE description, or None for a dense model (see families.moe)."""
         return None

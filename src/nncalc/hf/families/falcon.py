@@ -53,14 +53,13 @@ class Attention(nn.Module):
     def forward(self, x, cos, sin):
         v = self.v
         b, s, _ = x.shape
-        qkv = self.query_key_value(x)
+        self.query_key_value(x)  # q, k and v are views of its output (no arithmetic)
         q = torch.empty(b, s, v.heads, v.head_dim).transpose(1, 2)
         k = torch.empty(b, s, v.kv_heads, v.head_dim).transpose(1, 2)
         val = torch.empty(b, s, v.kv_heads, v.head_dim).transpose(1, 2)
         if not v.alibi:
             q, k = apply_rotary(q, k, cos, sin)
         out = eager_attention(q, k, val, v.head_dim ** -0.5)
-        del qkv
         return self.dense(out.reshape(b, s, -1))
 
 
