@@ -77,7 +77,8 @@ def build_parser(command=None) -> argparse.ArgumentParser:
                                   formatter_class=_HelpFormatter)
         if command is not None and command != name:
             return cmd
-        cmd.add_argument("file", help="a Keras script (.py) or model file (.keras, .h5, .json config)")
+        cmd.add_argument("file", help="a Keras script (.py) or model file (.keras, .h5, .json config), or a "
+                                      "Hugging Face config.json, model directory or cache entry")
         cmd.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
         cmd.add_argument("--style", choices=("keras3", "keras2", "tf_keras"), default="keras3",
                          help="summary text of Keras 3 (default), of tf.keras 2.0-2.8 as in the "
@@ -95,9 +96,11 @@ def build_parser(command=None) -> argparse.ArgumentParser:
         extra = cmd.add_argument_group("nncalc's own figures (columns to the right of Keras' table)")
         extra.add_argument("--flops", action="store_true",
                            help="MACs and FLOPs per layer and in total, per sample (see README)")
-        extra.add_argument("--flops-convention", choices=("nncalc", "tf"), default="nncalc",
+        extra.add_argument("--flops-convention", choices=("nncalc", "tf", "torch", "kaplan", "megatron"),
+                           default="nncalc",
                            help="FLOPs as nncalc counts them (default) or as TensorFlow's profiler "
-                                "(keras-flops) counts them at batch 1, per op type")
+                                "(keras-flops) counts them at batch 1, per op type; language models: "
+                                "torch (FlopCounterMode), kaplan, megatron")
         extra.add_argument("--memory", action="store_true",
                            help="activation bytes per layer; weights, inference and training memory")
         extra.add_argument("--receptive-field", action="store_true",
@@ -105,10 +108,15 @@ def build_parser(command=None) -> argparse.ArgumentParser:
         extra.add_argument("--input-shape", type=_shape, action="append", metavar="SHAPE",
                            help="for model files: the input shape without the batch axis, e.g. "
                                 "224,224,3 (once per model input), giving free dims a value")
-        extra.add_argument("--batch-size", type=_positive_int, default=32,
-                           help="batch size of the memory estimates (default: 32, as Keras' fit)")
-        extra.add_argument("--optimizer", choices=OPTIMIZER_CHOICES, default="adam",
-                           help="optimizer of the training memory estimate (default: adam)")
+        extra.add_argument("--batch-size", type=_positive_int, default=None,
+                           help="batch size of the memory estimates (default: 32, as Keras' fit; "
+                                "language models: 1)")
+        extra.add_argument("--optimizer", choices=OPTIMIZER_CHOICES + ("adam-8bit",), default="adam",
+                           help="optimizer of the training memory estimate (default: adam; adam-8bit: "
+                                "language models)")
+        from .hf.command import add_arguments as add_language_model_arguments
+
+        add_language_model_arguments(cmd, _positive_int)
         cmd.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                          help=f"stop a script (or model) that runs longer than this (default: "
                               f"{DEFAULT_TIMEOUT:g}; 0: no limit)")
@@ -159,8 +167,13 @@ def _list_layers() -> int:
 def _analysis_options(args):
     from .analysis import AnalysisOptions
 
+    for name in ("torch", "kaplan", "megatron", "adam-8bit"):
+        if name in (args.flops_convention, args.optimizer):
+            from .errors import NncalcError
+
+            raise NncalcError(f"{name} is for language models (a Hugging Face config.json), not Keras models")
     return AnalysisOptions(flops=args.flops, memory=args.memory, receptive_field=args.receptive_field,
-                           batch_size=args.batch_size, optimizer=args.optimizer,
+                           batch_size=args.batch_size or 32, optimizer=args.optimizer,
                            flops_convention=args.flops_convention)
 
 
@@ -169,6 +182,12 @@ def _summarize_script(args) -> int:
     from .api import run_for_summaries
     from .summary import Summary, summarize_model
 
+    from .hf import is_hf_config
+
+    if is_hf_config(args.file):  # a Hugging Face config.json, model directory or cache entry
+        from .hf.command import run
+
+        return run(args)
     text = args.format == "text"
     analysis = _analysis_options(args)
     if args.file.endswith(".py"):
@@ -275,7 +294,7 @@ def main(argv=None) -> int:
         return serve(args.host, args.port, code_api=args.code_api, bwrap=args.bwrap, jail_uid=args.jail_uid)
     from .errors import internal_error_line, user_error_line
 
-    if not os.path.isfile(args.file):
+    if not os.path.isfile(args.file) and not os.path.isdir(args.file):
         print(user_error_line(args.file, "no such file", args.lang), file=sys.stderr)
         return EXIT_USER_ERROR
     from .script import ScriptError
