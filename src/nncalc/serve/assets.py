@@ -60,6 +60,10 @@ def manifest(wheels: dict, pyodide_files: dict | None, api: bool, snapshot: str 
     }
 
 
+def _note(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 class Assets:
     """The files ``nncalc serve`` adds to the page: ``assets.json``, ``pyodide/*``, ``py/*.whl``
     and the page's modules that the server's own table does not list.
@@ -80,11 +84,11 @@ class Assets:
 
     def _prepare(self):
         try:
-            self._wheels = prepared_wheels(self.pyodide)
+            self._wheels = prepared_wheels(self.pyodide, log=_note)
         except Exception:  # noqa: BLE001 - a broken compile step: plain wheels still work
             self._wheels = dict(build_wheel(module) for module in WHEEL_MODULES)
         try:
-            self._snapshot = prepared_snapshot(self.pyodide, self._wheels)
+            self._snapshot = prepared_snapshot(self.pyodide, self._wheels, log=_note)
         except Exception:  # noqa: BLE001 - without a snapshot the page starts Python itself
             self._snapshot = None
 
@@ -142,10 +146,10 @@ def export(out: Path, log=lambda line: print(line, file=sys.stderr)) -> Path:
         if hashlib.sha256(data).hexdigest() != digest:
             raise AssetError(f"{source / name} has changed since it was checked; fetch again")
         (out / "pyodide" / name).write_bytes(data)
-    wheels = prepared_wheels(source)
+    wheels = prepared_wheels(source, log)
     for name, data in wheels.items():
         (out / "py" / name).write_bytes(data)
-    snapshot = prepared_snapshot(source, wheels)
+    snapshot = prepared_snapshot(source, wheels, log)
     if snapshot:
         (out / "py" / snapshot[0]).write_bytes(snapshot[1])
     (out / "assets.json").write_text(json.dumps(manifest(wheels, files, api=False,

@@ -83,7 +83,7 @@ COMPILED_WHEELS = ("nncalc",)  # rich is imported only for rare tables: its sour
 WHEELS_IN_PYODIDE = "/lib/wheels"
 
 
-def prepared_wheels(pyodide: Path | None) -> dict:
+def prepared_wheels(pyodide: Path | None, log=lambda line: None) -> dict:
     """{file name: bytes} of the wheels the page loads: byte code added when Pyodide and Node are
     here (kept in the cache by the source wheel's hash, so only changed code is compiled)."""
     wheels = {module: build_wheel(module) for module in WHEEL_MODULES}
@@ -96,7 +96,7 @@ def prepared_wheels(pyodide: Path | None) -> dict:
             for name, data in compiled.items()}
     todo = [name for name in compiled if not (cache / f"{keys[name]}-{name}").is_file()]
     if todo:
-        made = compile_zips([(f"{WHEELS_IN_PYODIDE}/{name}", compiled[name]) for name in todo], pyodide)
+        made = compile_zips([(f"{WHEELS_IN_PYODIDE}/{name}", compiled[name]) for name in todo], pyodide, log)
         if made is None:
             return plain
         cache.mkdir(exist_ok=True)
@@ -110,7 +110,7 @@ def prepared_wheels(pyodide: Path | None) -> dict:
             for name, data in plain.items()}
 
 
-def prepared_snapshot(pyodide: Path | None, wheels: dict) -> tuple[str, bytes] | None:
+def prepared_snapshot(pyodide: Path | None, wheels: dict, log=lambda line: None) -> tuple[str, bytes] | None:
     """(file name, gzipped bytes) of a memory snapshot of Pyodide with ``wheels`` on its path and
     nncalc imported (``pyodide_snapshot.mjs``, in Node), or None without Node or byte code.
 
@@ -134,9 +134,14 @@ def prepared_snapshot(pyodide: Path | None, wheels: dict) -> tuple[str, bytes] |
                 done = subprocess.run([node(), str(HERE / "pyodide_snapshot.mjs"), str(pyodide), COMPILED_STDLIB,
                                        WHEELS_IN_PYODIDE, str(Path(tmp) / name), *(str(Path(tmp) / w) for w in wheels)],
                                       capture_output=True, text=True, timeout=600)
-            except (OSError, subprocess.SubprocessError):
+            except (OSError, subprocess.SubprocessError) as error:
+                log(f"nncalc: note: Pyodide's memory snapshot could not be made ({error}); the page "
+                    "starts Python itself (slower)")
                 return None
             if done.returncode != 0:
+                last = (done.stderr.strip().splitlines() or ["?"])[-1]
+                log(f"nncalc: note: Pyodide's memory snapshot could not be made ({last}); the page "
+                    "starts Python itself (slower)")
                 return None
             path.parent.mkdir(exist_ok=True)
             for old in path.parent.glob("snapshot-*"):  # an older nncalc's
