@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from . import openapi
 from .assets import Assets, missing_note
 from .sandbox import Limits, SandboxFailure, run_request
-from .throttle import ClientLimits, Clients, DeadlineReader, retry_after
+from .throttle import ClientLimits, Clients, DeadlineReader, LingeringCloser, retry_after
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
@@ -286,6 +286,7 @@ class CalculatorServer(ThreadingHTTPServer):
         # that the served document always has the summary schema of this nncalc.
         self.openapi_bytes = openapi.text().encode("utf-8")
         self.assets = Assets()
+        self.lingering = LingeringCloser()
 
     def run(self, filename: str, content: bytes, options: dict) -> dict:
         """One summary request: in the jail when the code API is on, else in the sandbox."""
@@ -306,7 +307,7 @@ class CalculatorServer(ThreadingHTTPServer):
                                 % (len(body), body))
             except OSError:
                 pass
-            self.shutdown_request(request)
+            self.lingering.close(request)  # closing with its request unread would reset it
             return
         try:
             super().process_request(request, client_address)
@@ -314,6 +315,12 @@ class CalculatorServer(ThreadingHTTPServer):
             self.clients.disconnect(address)
             self.shutdown_request(request)
             raise
+
+    def server_close(self):
+        super().server_close()
+        lingering = getattr(self, "lingering", None)  # None: __init__ failed before making it
+        if lingering is not None:
+            lingering.stop()
 
     def process_request_thread(self, request, client_address):
         try:
