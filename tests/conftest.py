@@ -1,10 +1,59 @@
-"""Shared fixtures: real Keras (the truth) when it is installed, fresh automatic names."""
+"""Shared fixtures: real Keras (the truth) when it is installed, fresh automatic names; the
+test tiers (markers, registered in pyproject.toml) and what each needs installed.
+
+    pytest           everything; what needs a missing framework or tool skips, saying which
+    pytest --fast    the fast tier: no keras, profiler, browser, jail or slow test (no TensorFlow)
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
 
 import pytest
+
+# Tier -> (modules it imports, commands it runs): a test of the tier skips when one is missing.
+TIERS = {
+    "keras": (("keras", "tensorflow"), ()),
+    "profiler": (("keras", "tensorflow"), ()),
+    "browser": (("playwright",), ()),  # (and Chromium: tests/serve/test_browser.py finds it)
+    "jail": ((), ("bwrap",)),
+    "slow": ((), ()),
+}
+# Fixtures that run real Keras (in the test process or a subprocess): their tests are the keras tier.
+KERAS_FIXTURES = {"real_keras", "keras_python", "keras3_tables", "keras_files", "applications"}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fast", action="store_true",
+                     help="the fast tier: deselect the keras, profiler, browser, jail and slow tiers")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if KERAS_FIXTURES.intersection(item.fixturenames) and not item.get_closest_marker("keras"):
+            item.add_marker(pytest.mark.keras)
+    if config.getoption("--fast"):
+        tiered = [any(item.get_closest_marker(tier) for tier in TIERS) for item in items]
+        config.hook.pytest_deselected(items=[item for item, out in zip(items, tiered) if out])
+        items[:] = [item for item, out in zip(items, tiered) if not out]
+
+
+def pytest_runtest_setup(item):
+    for tier, (modules, commands) in TIERS.items():
+        if item.get_closest_marker(tier):
+            _skip_unless_installed(modules, commands, f"the {tier} tier")
+    for marker in item.iter_markers("requires"):
+        _skip_unless_installed(marker.args, (), "this test")
+
+
+def _skip_unless_installed(modules, commands, who: str) -> None:
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    missing += [c for c in commands if shutil.which(c) is None]
+    if missing:
+        pytest.skip(f"{who} needs {', '.join(missing)}, not installed (pip install -e '.[test]'; .ci/run "
+                    "installs everything)")
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -145,3 +145,12 @@ def assert_explained(model) -> None:
             for step in steps + row.explanation.shape:
                 for lang in ("en", "zh"):
                     assert step.formula and (step.label is None or str(step.label)), (row.name, step)
+
+
+def script_params(paths) -> list:
+    """Scripts as test parameters named after their files; a script that imports numpy needs it."""
+    import pytest
+
+    return [pytest.param(path, id=path.name, marks=[pytest.mark.requires("numpy")]
+                         if "import numpy" in path.read_text(encoding="utf-8") else [])
+            for path in paths]
