@@ -125,17 +125,6 @@ class ScriptError(Exception):
         return self.text()
 
 
-def error_text(error: BaseException, lang: str = "en") -> str:
-    """One line saying what went wrong: the layer that raised it (if one did), then the message.
-
-    The message is prefixed with its exception type when it is neither nncalc's nor a
-    layer's (``NameError: name 'x' is not defined``).
-    """
-    from .errors import cause_text
-
-    return cause_text(error, lang)
-
-
 def _script_line(tb, path: str) -> Optional[int]:
     """The line of the script (not of nncalc) where the error surfaced."""
     import traceback  # error paths only

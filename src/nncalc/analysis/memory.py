@@ -17,7 +17,7 @@ Conventions (README, "Memory"):
 from __future__ import annotations
 
 import math
-from ..core.records import field, record
+from ..core.records import record
 from typing import Optional
 
 from ..core.dtypes import DTYPE_BITS
@@ -68,7 +68,6 @@ class MemoryReport:
     activation_bytes: Optional[float]  # every layer output, one sample
     peak_inference_bytes: Optional[float]  # one sample
     unknown: Optional[Text] = None  # why activation figures are unknown
-    notes: list = field(default_factory=list)
 
     @property
     def training_activation_bytes(self) -> Optional[float]:

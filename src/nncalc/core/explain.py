@@ -9,7 +9,6 @@ and need no translation.
 
 from __future__ import annotations
 
-import math
 from typing import Optional, Union
 
 from .records import field, record
@@ -58,16 +57,6 @@ class Derived:
 def num(n) -> str:
     """``401920`` -> ``401,920``; ``None`` stays ``None``."""
     return "None" if n is None else f"{n:,}"
-
-
-def product(factors) -> Derived:
-    """``a × b × c`` (an empty product is 1)."""
-    factors = list(factors)
-    if not factors:
-        return Derived(1, "1")
-    if any(f is None for f in factors):
-        return Derived(None, " × ".join(num(f) for f in factors))
-    return Derived(math.prod(factors), " × ".join(num(f) for f in factors))
 
 
 def shape_text(shape) -> str:
