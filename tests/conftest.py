@@ -94,29 +94,29 @@ def fresh_names():
     yield
 
 
-FRAMEWORKS = ("keras", "tensorflow", "tf_keras", "keras_core")  # the names nncalc stands in for
-
-
 @pytest.fixture(autouse=True)
 def real_frameworks_stay_imported():
-    """A test fails that leaves a real Keras/TensorFlow the process imported out of
-    ``sys.modules`` (or nncalc's import aliases in ``sys.meta_path``): the next ``import keras``
-    would import TensorFlow a second time, which aborts the whole run (SIGABRT) in whichever
-    test comes next. The modules are put back so that later tests run."""
+    """A test fails that leaves a real framework the process imported (Keras, TensorFlow: the
+    names nncalc's script runner stands in for) out of ``sys.modules``, or nncalc's import
+    aliases in ``sys.meta_path``: the next ``import keras`` would import TensorFlow a second
+    time, which aborts the whole run (SIGABRT) in whichever test comes next. The modules are
+    put back so that later tests run."""
     import sys
 
-    if "tensorflow" not in sys.modules and "keras" not in sys.modules:
+    from nncalc import script
+
+    roots = {name.partition(".")[0] for name in script.ALIASES}
+    if not roots.intersection(sys.modules):
         yield
         return
-    before = {name: module for name, module in sys.modules.items() if name.partition(".")[0] in FRAMEWORKS}
+    before = {name: module for name, module in sys.modules.items() if name.partition(".")[0] in roots}
     yield
-    script = sys.modules.get("nncalc.script")
     lost = [name for name, module in before.items() if sys.modules.get(name) is not module]
-    aliasing = script is not None and script._FINDER in sys.meta_path
+    aliasing = script._FINDER in sys.meta_path
     if lost or aliasing:
         if aliasing:
             sys.meta_path.remove(script._FINDER)
         sys.modules.update(before)
-        pytest.fail(f"the test left {len(lost)} modules of the real Keras/TensorFlow out of sys.modules "
+        pytest.fail(f"the test left {len(lost)} modules of a real framework out of sys.modules "
                     f"({', '.join(sorted(lost)[:3])}...){' and nncalc aliases in sys.meta_path' if aliasing else ''}: "
                     "the next `import keras` would import TensorFlow again, which aborts the run", pytrace=False)
