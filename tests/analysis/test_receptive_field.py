@@ -103,7 +103,7 @@ def generated_specs():
             for branch in spec["branches"]:
                 for layer in branch:
                     if layer[0].startswith(("Zero", "Crop")):
-                        layer[:] = [f"Activation", {"activation": "linear"}]
+                        layer[:] = ["Activation", {"activation": "linear"}]
                     else:
                         layer[1]["padding"] = "same"
             spec["merge"] = rng.choice(["Add", "Concatenate", "Maximum"])

@@ -65,7 +65,7 @@ def test_rows_and_totals_match_real_keras(script, pairs):
     summary, models = pairs(script)
     doc = json.loads(render(summary))
     assert len(doc["models"]) == len(models)
-    for data, (model, table) in zip(doc["models"], models):
+    for data, (_, table) in zip(doc["models"], models):
         assert data["name"] == table.name
         assert data["sequential_like"] == ("Connected to" not in table.header)
         assert len(data["layers"]) == len(table.rows)

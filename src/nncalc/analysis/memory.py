@@ -77,7 +77,8 @@ class MemoryReport:
     def training_bytes(self) -> Optional[float]:
         if self.activation_bytes is None:
             return None
-        return self.weight_bytes + self.gradient_bytes + self.optimizer_bytes + self.training_activation_bytes
+        return (self.weight_bytes + self.gradient_bytes + self.optimizer_bytes
+                + self.activation_bytes * self.batch_size)  # (training_activation_bytes)
 
     @property
     def inference_bytes(self) -> Optional[float]:

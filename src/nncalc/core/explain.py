@@ -26,6 +26,8 @@ class Text:
 
 
 Label = Union[Text, str]
+# A derived figure: a count or a size (None: unknown), a shape, several shapes, or words.
+Figure = Union[int, float, tuple, list, str, None]
 
 
 def say(label: Optional[Label], lang: str) -> str:
@@ -42,7 +44,7 @@ class Step:
     topic: str  # "params" | "weight" | "shape" | "macs" | "flops" | "cost_term" | "cost" | ...
     label: Label
     formula: Label  # plain math, or a Text when it has words (``128 × 128 output positions``)
-    value: object
+    value: Figure
     rule: Optional[Label] = None
 
 

@@ -136,7 +136,7 @@ def _run_child(request: bytes, label: str, limits: Limits, lang: str = "en") -> 
         proc.wait()
         reader.join(1)
         raise SandboxFailure(f"{_frame(lang)}{label}: stopped after {limits.timeout:g} seconds, "
-                             "the web calculator's time limit")
+                             "the web calculator's time limit") from None
     finally:
         _kill(proc)  # whatever the child started in its group goes with it
     reader.join(5)
