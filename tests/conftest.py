@@ -23,6 +23,9 @@ TIERS = {
 }
 # Fixtures that run real Keras (in the test process or a subprocess): their tests are the keras tier.
 KERAS_FIXTURES = {"real_keras", "keras_python", "keras3_tables", "keras_files", "applications"}
+# Fixtures that take minutes on first use: their tests are the slow tier too (the recordings of
+# every keras.applications model, tests/io/test_applications.py).
+SLOW_FIXTURES = {"applications"}
 
 
 def pytest_addoption(parser):
@@ -34,6 +37,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if KERAS_FIXTURES.intersection(item.fixturenames) and not item.get_closest_marker("keras"):
             item.add_marker(pytest.mark.keras)
+        if SLOW_FIXTURES.intersection(item.fixturenames) and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
     if config.getoption("--fast"):
         tiered = [any(item.get_closest_marker(tier) for tier in TIERS) for item in items]
         config.hook.pytest_deselected(items=[item for item, out in zip(items, tiered) if out])
