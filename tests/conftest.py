@@ -2,7 +2,7 @@
 test tiers (markers, registered in pyproject.toml) and what each needs installed.
 
     pytest           everything; what needs a missing framework or tool skips, saying which
-    pytest --fast    the fast tier: no keras, profiler, browser, jail or slow test (no TensorFlow)
+    pytest --fast    the fast tier: no keras, torch, profiler, browser, jail or slow test
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 # Tier -> (modules it imports, commands it runs): a test of the tier skips when one is missing.
 TIERS = {
     "keras": (("keras", "tensorflow"), ()),
+    "torch": (("torch",), ()),
     "profiler": (("keras", "tensorflow"), ()),
     "browser": (("playwright",), ()),  # (and Chromium: tests/serve/test_browser.py finds it)
     "jail": ((), ("bwrap",)),
@@ -30,7 +31,7 @@ SLOW_FIXTURES = {"applications"}
 
 def pytest_addoption(parser):
     parser.addoption("--fast", action="store_true",
-                     help="the fast tier: deselect the keras, profiler, browser, jail and slow tiers")
+                     help="the fast tier: deselect the keras, torch, profiler, browser, jail and slow tiers")
 
 
 def pytest_collection_modifyitems(config, items):
