@@ -125,6 +125,13 @@ def build_parser(command=None) -> argparse.ArgumentParser:
     if command is None or command == "serve":
         serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
         serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+        serve.add_argument("--code-api", action="store_true",
+                           help="let POST /api/summary run scripts ('code'), each in a bubblewrap "
+                                "jail (off by default: the page runs code in the browser)")
+        serve.add_argument("--bwrap", default="/usr/bin/bwrap", metavar="PATH",
+                           help="bubblewrap for --code-api (default: /usr/bin/bwrap)")
+        serve.add_argument("--jail-uid", type=int, default=None, metavar="UID",
+                           help="host uid of the jails when the server runs as root (default: 65533)")
     return parser
 
 
@@ -254,7 +261,7 @@ def main(argv=None) -> int:
     if args.command == "serve":
         from .serve.server import serve  # lazily: the server is not needed by other commands
 
-        return serve(args.host, args.port)
+        return serve(args.host, args.port, code_api=args.code_api, bwrap=args.bwrap, jail_uid=args.jail_uid)
     from .errors import internal_error_line, user_error_line
 
     if not os.path.isfile(args.file):

@@ -3,6 +3,7 @@ saved by real Keras, and a small HTTP client."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -18,6 +19,17 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed_cnn.py"
 # Small limits so that the hostile tests are quick; the defaults are larger (see Limits).
 TEST_LIMITS = dict(timeout=4.0, cpu_seconds=6, memory_bytes=1024 * 1024 * 1024, grace=3.0)
+# The API tests send many requests from 127.0.0.1: no per-client rate (test_throttle.py tests it).
+TEST_CLIENT_LIMITS = dict(rate=1000.0, burst=1000.0, jobs_per_client=2)
+BWRAP = os.environ.get("NNCALC_BWRAP", "/usr/bin/bwrap")
+NO_BWRAP = (f"bubblewrap is absent ({BWRAP}): the code API's jail needs it "
+            "(apt-get install bubblewrap; .ci/run installs it)")
+
+
+def need_bwrap() -> None:
+    """Skip (the only reason a jail test may skip) when bubblewrap is not installed."""
+    if not os.access(BWRAP, os.X_OK):
+        pytest.skip(NO_BWRAP)
 
 
 class Client:
@@ -47,25 +59,52 @@ class Client:
 def start_server(**kwargs):
     from nncalc.serve.sandbox import Limits
     from nncalc.serve.server import CalculatorServer
+    from nncalc.serve.throttle import ClientLimits
 
+    kwargs.setdefault("client_limits", ClientLimits(**TEST_CLIENT_LIMITS))
+    if kwargs.get("code_api"):
+        kwargs.setdefault("bwrap", BWRAP)
     server = CalculatorServer(("127.0.0.1", 0), limits=Limits(**TEST_LIMITS), **kwargs)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server
 
 
+@contextlib.contextmanager
+def serving(**kwargs):
+    """A :func:`start_server` server for the ``with`` block, shut down after it."""
+    server = start_server(**kwargs)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def server():
-    """The calculator on a free port of 127.0.0.1, two workers at most."""
-    server = start_server(max_workers=2)
-    yield server
-    server.shutdown()
-    server.server_close()
+    """The calculator on a free port of 127.0.0.1, two workers at most, with its code API on:
+    each request runs in a bubblewrap jail."""
+    need_bwrap()
+    with serving(max_workers=2, code_api=True) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
 def client(server):
     return Client(server.url)
+
+
+@pytest.fixture(scope="session")
+def plain_server():
+    """The calculator as ``nncalc serve`` starts it: code API off, files read in the sandbox."""
+    with serving(max_workers=2) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def plain_client(plain_server):
+    return Client(plain_server.url)
 
 
 @pytest.fixture(scope="session")

@@ -73,11 +73,14 @@ def test_concurrent_requests_get_an_answer_or_busy(client, server, seed_code, ke
     with concurrent.futures.ThreadPoolExecutor(20) as pool:
         results = list(pool.map(one, range(20)))
     statuses = sorted(status for status, _, _ in results)
-    assert set(statuses) <= {200, 503}, statuses
+    # 429: this client already has its share of the workers running (TEST_CLIENT_LIMITS: 2)
+    assert set(statuses) <= {200, 429, 503}, statuses
     assert statuses.count(200) >= 1
     for status, headers, answer in results:
         if status == 503:
             assert set(answer) == {"error"} and "busy" in answer["error"] and headers["Retry-After"] == "1"
+        elif status == 429:
+            assert set(answer) == {"error"} and "your address" in answer["error"] and int(headers["Retry-After"]) >= 1
         else:
             assert answer["summary"]["models"][0]["total_params"] == reference["seed_cnn"]["params"], answer
     assert client.post({"code": seed_code})[0] == 200

@@ -14,9 +14,9 @@ import zipfile
 import pytest
 
 from nncalc.serve import openapi
-from nncalc.serve.server import DRAIN_LIMIT, BadRequest, parse_request
+from nncalc.serve.server import CODE_API_OFF, DRAIN_LIMIT, BadRequest, parse_request
 
-from .conftest import ROOT, SEED, nncalc_command
+from .conftest import BWRAP, ROOT, SEED, need_bwrap, nncalc_command
 
 
 def test_seed_cnn_matches_keras_and_the_command(client, seed_code, keras_files):
@@ -56,9 +56,11 @@ def config_only(path, out):
     return out
 
 
+@pytest.mark.parametrize("where", ["plain_client", "client"])  # code API off (sandbox) / on (jail)
 @pytest.mark.parametrize("name, model", [("seed_cnn.keras", "seed_cnn"), ("seed_cnn.json", "seed_cnn"),
                                          ("seed_mlp.h5", "seed_mlp"), ("seed_mlp.keras", "seed_mlp")])
-def test_uploaded_files_are_read(client, keras_files, tmp_path, name, model):
+def test_uploaded_files_are_read(request, where, keras_files, tmp_path, name, model):
+    client = request.getfixturevalue(where)
     out, reference = keras_files
     path = out / name
     if name == "seed_cnn.keras":  # 34 MB of weights: too large to send whole
@@ -80,7 +82,9 @@ def test_a_whole_large_keras_file_is_refused_cleanly(client, keras_files, seed_c
     assert client.post({"code": seed_code})[0] == 200
 
 
-def test_lambda_in_a_file_is_never_run(client, keras_files):
+@pytest.mark.parametrize("where", ["plain_client", "client"])
+def test_lambda_in_a_file_is_never_run(request, where, keras_files):
+    client = request.getfixturevalue(where)
     out, _ = keras_files
     content = base64.b64encode((out / "lambda.keras").read_bytes()).decode()
     status, _, answer = client.post({"filename": "lambda.keras", "content_base64": content})
@@ -91,6 +95,20 @@ def test_lambda_in_a_file_is_never_run(client, keras_files):
     else:
         assert status == 422 and answer == {"error": expected.stderr.strip().replace(str(out / "lambda.keras"), "lambda.keras")}
         assert "Lambda" in answer["error"]
+
+
+def test_code_api_is_off_by_default(plain_client, seed_code, keras_files):
+    status, _, answer = plain_client.post({"code": seed_code})
+    assert status == 403 and answer == {"error": CODE_API_OFF}
+    assert "browser" in answer["error"] and "--code-api" in answer["error"]
+    out, reference = keras_files  # files are still read (parsed, never executed)
+    content = base64.b64encode((out / "seed_cnn.json").read_bytes()).decode()
+    status, _, answer = plain_client.post({"filename": "seed_cnn.json", "content_base64": content})
+    assert status == 200 and answer["summary"]["models"][0]["total_params"] == reference["seed_cnn"]["params"]
+    document = plain_client.get("/api/openapi.json")[2]
+    summarize = document["paths"]["/api/summary"]["post"]
+    assert "403" in summarize["responses"] and "429" in summarize["responses"]
+    assert "--code-api" in document["components"]["schemas"]["CodeRequest"]["description"]
 
 
 def test_script_errors_are_the_command_errors(client, tmp_path):
@@ -186,29 +204,68 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_nncalc_serve_command(seed_code):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "nncalc", "serve", "--port", str(port)],
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        from .conftest import Client
+def start_command(*args: str):
+    """``nncalc serve --port P ARGS`` in a child process, once it answers; (process, client)."""
+    from .conftest import Client
 
-        client = Client(f"http://127.0.0.1:{port}")
-        for _ in range(100):
-            try:
-                status = client.get("/")[0]
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "nncalc", "serve", "--port", str(port), *args],
+                            stderr=subprocess.PIPE, text=True)
+    client = Client(f"http://127.0.0.1:{port}")
+    for _ in range(600):
+        try:
+            client.get("/")
+            return proc, client
+        except OSError:
+            if proc.poll() is not None:
                 break
-            except OSError:
-                time.sleep(0.1)
-        assert status == 200
-        assert client.post({"code": seed_code})[2]["summary"]["models"][0]["name"] == "sequential"
-        busy = nncalc_command("serve", "--port", str(port))  # the port is taken: one line, exit 2
+            time.sleep(0.1)
+    proc.terminate()
+    raise AssertionError(f"nncalc serve did not start: {proc.stderr.read()}")
+
+
+def test_nncalc_serve_command(seed_code, keras_files):
+    out, reference = keras_files
+    proc, client = start_command()
+    try:
+        assert client.get("/")[0] == 200
+        assert client.post({"code": seed_code})[:3:2] == (403, {"error": CODE_API_OFF})
+        content = base64.b64encode((out / "seed_cnn.json").read_bytes()).decode()
+        answer = client.post({"filename": "seed_cnn.json", "content_base64": content})[2]
+        assert answer["summary"]["models"][0]["total_params"] == reference["seed_cnn"]["params"]
+        port = client.url.rsplit(":", 1)[1]
+        busy = nncalc_command("serve", "--port", port)  # the port is taken: one line, exit 2
         assert busy.returncode == 2 and busy.stderr.startswith("nncalc: error: cannot serve on")
         assert len(busy.stderr.strip().splitlines()) == 1
     finally:
         proc.terminate()
         proc.wait(10)
     assert "127.0.0.1" in proc.stderr.read()
+
+
+def test_nncalc_serve_code_api_command(seed_code):
+    need_bwrap()
+    proc, client = start_command("--code-api", "--bwrap", BWRAP)
+    try:
+        status, _, answer = client.post({"code": seed_code})
+        assert status == 200 and answer["summary"]["models"][0]["name"] == "sequential"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert "bubblewrap jail" in proc.stderr.read()
+
+
+def test_code_api_refuses_to_start_without_bubblewrap(tmp_path):
+    missing = tmp_path / "no-bwrap"
+    done = nncalc_command("serve", "--port", str(free_port()), "--code-api", "--bwrap", str(missing))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("nncalc: error: --code-api needs bubblewrap")
+    assert str(missing) in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    (tmp_path / "fake").write_text("#!/bin/sh\nexit 1\n")  # a bwrap that cannot make a jail
+    (tmp_path / "fake").chmod(0o755)
+    done = nncalc_command("serve", "--port", str(free_port()), "--code-api", "--bwrap", str(tmp_path / "fake"))
+    assert done.returncode == 2 and done.stderr.startswith("nncalc: error: --code-api needs a working bubblewrap jail")
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_import_of_the_cli_does_not_import_the_server():

@@ -47,6 +47,9 @@ ERROR = {"type": "object", "required": ["error"], "additionalProperties": False,
 
 def _request_schemas() -> dict:
     code = {"type": "object", "required": ["code"], "additionalProperties": False,
+            "description": "Only when the server runs with `nncalc serve --code-api` (each request then "
+                           "runs in a bubblewrap jail); otherwise the answer is 403: the page runs "
+                           "pasted code in the browser.",
             "properties": {"code": {"type": "string", "maxLength": 1000000,
                                     "description": "a Keras script, run as `nncalc summary model.py` would run it"},
                            **OPTIONS}}
@@ -89,8 +92,11 @@ def build() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "nncalc web calculator", "version": __version__,
                  "description": "Keras 3 model summaries (shapes, parameters, FLOPs, memory) and the "
-                                "derivation of every figure, computed without TensorFlow. Pasted code "
-                                "runs in a sandboxed child process with hard limits."},
+                                "derivation of every figure, computed without TensorFlow. Model files "
+                                "are parsed, never executed. Scripts (`code`) are accepted only by a "
+                                "server started with --code-api, and each then runs in an OS jail "
+                                "(bubblewrap: its own user, PID, network, IPC and mount namespaces, "
+                                "an unprivileged uid, rlimits, seccomp)."},
         "paths": {
             "/api/summary": {"post": {
                 "operationId": "summarize",
@@ -104,10 +110,15 @@ def build() -> dict:
                     "400": {"description": "malformed request", **error},
                     "411": {"description": "no Content-Length", **error},
                     "413": {"description": "request body too large", **error},
+                    "403": {"description": "a script (`code`) sent to a server whose code API is "
+                                           "off (the default; see `nncalc serve --code-api`)", **error},
                     "415": {"description": "not JSON", **error},
                     "422": {"description": "the model or script is wrong, or broke a limit", **error},
                     "500": {"description": "a bug in nncalc", **error},
-                    "503": {"description": "too many requests at once; retry", **error},
+                    "429": {"description": "too many requests from this client address (its rate, "
+                                           "or one already running); retry after Retry-After seconds",
+                            **error},
+                    "503": {"description": "too many requests or connections at once; retry", **error},
                 }}},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document",

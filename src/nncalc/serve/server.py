@@ -1,10 +1,16 @@
 """The web calculator's HTTP server: the page, ``POST /api/summary``, ``GET /api/openapi.json``.
 
-Standard library only (:class:`http.server.ThreadingHTTPServer`). Each summary request runs
-in a sandboxed child process (:mod:`nncalc.serve.sandbox`); at most ``max_workers`` run at
-once and further requests get ``503`` at once. Bodies above ``max_body`` bytes get ``413``
-without being read. Every error is ``{"error": "<one line>"}`` with a 4xx (5xx: nncalc's own
-bug, or busy) status.
+Standard library only (:class:`http.server.ThreadingHTTPServer`). The code API is off unless
+the server was started with ``code_api=True`` (``nncalc serve --code-api``): a request with
+``code`` then runs in a bubblewrap jail (:mod:`nncalc.serve.jail`); without it, such a request
+gets ``403`` (the page runs pasted code in the browser). Uploaded model files are parsed in a
+sandboxed child process (:mod:`nncalc.serve.sandbox`; in the jail too with ``--code-api``),
+never executed. At most ``max_workers`` run at once; a request waits a moment for a free one,
+then gets ``503``. Bodies above ``max_body`` bytes get ``413`` without being read.
+Denial-of-service limits (:mod:`nncalc.serve.throttle`): connections (= threads) in all and
+per client address, a per-client rate and number of running summaries (``429`` with
+``Retry-After``), and deadlines for reading a request. Every error is ``{"error": "<one
+line>"}`` with a 4xx (5xx: nncalc's own bug, or busy) status.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import openapi
 from .sandbox import Limits, SandboxFailure, run_request
+from .throttle import ClientLimits, Clients, DeadlineReader, retry_after
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
@@ -30,6 +37,10 @@ DEFAULT_MAX_BODY = 5 * 1024 * 1024
 DRAIN_LIMIT = 64 * 1024 * 1024  # a larger oversized body is not even read: the connection is closed
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _TYPES = {"boolean": bool, "string": str, "array": list, "null": type(None)}
+CODE_FILE = "model.py"  # the name a request's code gets (uploads must end in a model file's extension)
+CODE_API_OFF = ("this server does not run code: its code API is off (the page runs pasted code in "
+                "your browser); send a model file, or start the server with --code-api to run "
+                "scripts in a bubblewrap jail")
 
 
 class BadRequest(Exception):
@@ -83,7 +94,7 @@ def parse_request(body: bytes) -> tuple[str, bytes, dict]:
             raise BadRequest("'code' must be a string")
         if options.get("input_shape"):
             raise BadRequest("'input_shape' is for model files; a script sets its input shapes itself")
-        return "model.py", data["code"].encode("utf-8", "surrogatepass"), options
+        return CODE_FILE, data["code"].encode("utf-8", "surrogatepass"), options
     if "filename" not in data or "content_base64" not in data:
         raise BadRequest("send 'code' (a Keras script) or 'filename' and 'content_base64' (a model file)")
     name, content = data["filename"], data["content_base64"]
@@ -106,11 +117,22 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "nncalc"
     sys_version = ""
     protocol_version = "HTTP/1.1"
-    timeout = 30  # seconds a client may take to send its request
+    timeout = 30  # socket timeout until the deadlines below take over
 
     def log_message(self, format, *args):  # quiet unless the server was asked to log
         if getattr(self.server, "verbose", False):
             super().log_message(format, *args)
+
+    def setup(self):
+        super().setup()
+        self.rfile.close()
+        self.rfile = DeadlineReader(self.connection)  # see handle_one_request and do_POST
+
+    def handle_one_request(self):
+        # The request line and headers (or, on a kept-alive connection, the next request)
+        # must arrive within header_seconds, however slowly the client sends them.
+        self.rfile.set_deadline(self.server.client_limits.header_seconds)
+        super().handle_one_request()
 
     # ------------------------------------------------------------------ replies
     def _send(self, status: int, body: bytes, content_type: str, extra=()) -> None:
@@ -125,6 +147,7 @@ class Handler(BaseHTTPRequestHandler):
                              "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'")
         for key, value in extra:
             self.send_header(key, value)
+        self.connection.settimeout(self.server.client_limits.write_seconds)  # a client that does not read
         try:
             self.end_headers()
             if self.command != "HEAD":
@@ -169,6 +192,9 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return self._error(411, "the request needs a Content-Length header")
         length = int(length)
+        limits = self.server.client_limits
+        # the body (or an oversized one drained, below) at the slowest accepted rate
+        self.rfile.set_deadline(limits.header_seconds + min(length, DRAIN_LIMIT) / limits.body_bytes_per_second)
         if length > self.server.max_body:
             self.close_connection = True
             if length <= DRAIN_LIMIT:  # read and drop it, so that the client sees the answer
@@ -182,24 +208,37 @@ class Handler(BaseHTTPRequestHandler):
                                     f"{self.server.max_body:,}")
         kind = (self.headers.get("Content-Type") or "application/json").split(";")[0].strip().lower()
         body = self.rfile.read(length)
+        if len(body) < length:  # the client closed the connection before sending its body
+            self.close_connection = True
+            return
         if kind != "application/json":
             return self._error(415, "send the request as application/json")
         try:
             filename, content, options = parse_request(body)
         except BadRequest as error:
             return self._error(error.status, str(error))
-        if not self.server.slots.acquire(blocking=False):
-            return self._error(503, "the calculator is busy (too many requests at once); try again "
-                                    "in a moment", [("Retry-After", "1")])
+        if filename == CODE_FILE and not self.server.code_api:
+            return self._error(403, CODE_API_OFF)
+        address = self.client_address[0]
+        wait = self.server.clients.admit(address)
+        if wait is not None:
+            return self._error(429, "too many requests from your address; try again in a moment",
+                               [("Retry-After", retry_after(wait))])
         try:
-            answer = run_request(filename, content, options, self.server.limits)
-        except SandboxFailure as failure:
-            return self._error(failure.status, str(failure))
-        except OSError as error:  # no process could be started (out of resources)
-            return self._error(503, f"the calculator could not start a worker ({error.strerror or error})",
-                               [("Retry-After", "1")])
+            if not self.server.slots.acquire(timeout=limits.queue_seconds):
+                return self._error(503, "the calculator is busy (too many requests at once); try "
+                                        "again in a moment", [("Retry-After", "1")])
+            try:
+                answer = self.server.run(filename, content, options)
+            except SandboxFailure as failure:
+                return self._error(failure.status, str(failure))
+            except OSError as error:  # no process could be started (out of resources)
+                return self._error(503, f"the calculator could not start a worker ({error.strerror or error})",
+                                   [("Retry-After", "1")])
+            finally:
+                self.server.slots.release()
         finally:
-            self.server.slots.release()
+            self.server.clients.done(address)
         if not answer.get("ok"):
             return self._error(int(answer.get("status", 422)), str(answer.get("error")))
         answer.pop("ok")
@@ -208,20 +247,70 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class CalculatorServer(ThreadingHTTPServer):
+    """The calculator. ``code_api``: run requests with ``code``, each in a bubblewrap jail
+    (``jail``, or one built here from ``bwrap`` and ``jail_uid``; :class:`~nncalc.serve.jail.
+    JailUnavailable` if it cannot work here). ``client_limits``: see
+    :class:`~nncalc.serve.throttle.ClientLimits` (``jobs_per_client`` defaults to half the
+    workers, so that one client never holds them all)."""
+
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self, address, limits: Limits | None = None, max_workers: int | None = None,
-                 max_body: int = DEFAULT_MAX_BODY, verbose: bool = False):
-        super().__init__(address, Handler)
+                 max_body: int = DEFAULT_MAX_BODY, verbose: bool = False, code_api: bool = False,
+                 jail=None, bwrap: str | None = None, jail_uid: int | None = None,
+                 client_limits: ClientLimits | None = None):
         self.limits = limits or Limits()
         workers = max_workers or max(1, min(4, (os.cpu_count() or 2)))
+        self.code_api = code_api
+        self.jail = jail
+        if code_api and jail is None:
+            from .jail import BWRAP, Jail  # (raises JailUnavailable: before the port is taken)
+
+            self.jail = Jail(bwrap or BWRAP, host_uid=jail_uid, limits=self.limits, concurrency=workers)
+        super().__init__(address, Handler)
         self.slots = threading.BoundedSemaphore(workers)
+        self.client_limits = client_limits or ClientLimits(jobs_per_client=max(1, workers // 2))
+        self.clients = Clients(self.client_limits)
         self.max_body = max_body
         self.verbose = verbose
         # Built afresh (the shipped openapi.json is the same text; a test keeps them equal), so
         # that the served document always has the summary schema of this nncalc.
         self.openapi_bytes = openapi.text().encode("utf-8")
+
+    def run(self, filename: str, content: bytes, options: dict) -> dict:
+        """One summary request: in the jail when the code API is on, else in the sandbox."""
+        if self.jail is not None:
+            return self.jail.run_request(filename, content, options, self.limits)
+        return run_request(filename, content, options, self.limits)
+
+    # connections: at most client_limits.connections threads, and a share per address
+    def process_request(self, request, client_address):
+        address = client_address[0]
+        if not self.clients.connect(address):
+            body = json.dumps({"error": "the calculator has too many connections (from your address, "
+                                        "or in all); try again in a moment"}).encode()
+            try:
+                request.setblocking(False)  # what fits in the socket's buffer, without waiting
+                request.send(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json"
+                                b"\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s"
+                                % (len(body), body))
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # no thread could be started
+            self.clients.disconnect(address)
+            self.shutdown_request(request)
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.clients.disconnect(client_address[0])
 
     @property
     def url(self) -> str:
@@ -233,15 +322,23 @@ def serve(host: str = "127.0.0.1", port: int = 8000, **kwargs) -> int:
     """Run the calculator until interrupted (``nncalc serve``)."""
     import sys
 
+    from .jail import JailUnavailable
+
     try:
         server = CalculatorServer((host, port), verbose=True, **kwargs)
+    except JailUnavailable as error:  # --code-api where the jail cannot work
+        print(f"nncalc: error: {error}", file=sys.stderr)
+        return 2
     except OSError as error:  # port in use, address not available, no permission
         print(f"nncalc: error: cannot serve on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 2
     print(f"nncalc web calculator on {server.url}/ (Ctrl+C stops it)", file=sys.stderr)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print("nncalc: note: anyone who can reach this address can paste code; it runs sandboxed "
+    if server.code_api:
+        print("nncalc: note: the code API is on: each request's code runs in a bubblewrap jail "
               "(see README, Web calculator)", file=sys.stderr)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print("nncalc: note: anyone who can reach this address can use the calculator; put it "
+              "behind a TLS reverse proxy (see README, Web calculator)", file=sys.stderr)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

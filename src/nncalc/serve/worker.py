@@ -1,10 +1,13 @@
-"""The child process that runs one web request's code or file: ``python -I -m nncalc.serve.worker``.
+"""The child process that runs one web request's code or file (started by :mod:`nncalc.serve.sandbox`
+or in :mod:`nncalc.serve.jail`, as ``python -I -c BOOT``: see :data:`nncalc.serve.sandbox.BOOT`).
 
 Protocol: one JSON object on stdin::
 
     {"dir": "/tmp/nncalc-xyz", "file": "model.py", "options": {...}, "limits": {...}}
 
-and one JSON object on stdout: ``{"ok": true, "summary": {...}, "text": "...", ...}`` or
+(in the jail of :mod:`nncalc.serve.jail`, ``"content_base64"`` instead of ``"dir"``: the worker
+writes the file into its working directory, the jail's private tmpfs), and one JSON object
+on stdout: ``{"ok": true, "summary": {...}, "text": "...", ...}`` or
 ``{"ok": false, "error": "nncalc: error: model.py:3: ..."}``.
 
 Before any user code runs, in this order:
@@ -157,14 +160,16 @@ def preload(filename: str) -> None:
 
 
 def readable_roots(request_dir: str) -> list[str]:
-    """Directories whose files the script (and nncalc on its behalf) may read."""
+    """Directories whose files the script (and nncalc on its behalf) may read: the request's,
+    nncalc's, Python's library and the directories on ``sys.path`` (in the jail, the
+    site-packages it was given)."""
     import sysconfig
 
     import nncalc
 
     roots = {os.path.realpath(request_dir), os.path.realpath(os.path.dirname(nncalc.__file__))}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        path = sysconfig.get_paths().get(key)
+    paths = [sysconfig.get_paths().get(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")]
+    for path in paths + [p for p in sys.path if p and os.path.isdir(p)]:
         if path:
             roots.add(os.path.realpath(path))
     return sorted(roots)
@@ -316,6 +321,23 @@ def run(filename: str, options: dict, output_limit: int) -> dict:
     return result
 
 
+def receive(request: dict) -> str:
+    """In the jail (:mod:`nncalc.serve.jail`), the request carries the file: write it into the
+    working directory (the jail's private tmpfs) and return that directory."""
+    import base64
+
+    name = os.path.basename(request["file"])
+    with open(name, "wb") as f:
+        f.write(base64.b64decode(request["content_base64"]))
+    return os.getcwd()
+
+
+def identity() -> dict:
+    """Who and where this process is, as the jail's start-up check asks (``"probe": true``)."""
+    return {"uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups(), "pid": os.getpid(),
+            "hostname": os.uname().nodename, "cwd": os.getcwd()}
+
+
 def main() -> None:
     request = json.loads(sys.stdin.buffer.read())
     limits = request.get("limits", {})
@@ -325,6 +347,8 @@ def main() -> None:
     os.close(null)
     filename = request["file"]
     try:
+        if "content_base64" in request:
+            request["dir"] = receive(request)
         preload(filename)  # trusted code first (numpy's BLAS may start threads as it loads)
         set_limits(limits)
         os.chdir(request["dir"])
@@ -332,6 +356,8 @@ def main() -> None:
         sys.addaudithook(make_audit_hook(readable_roots(request["dir"])))
         guard_imports(request["dir"])
         result = run(filename, request.get("options", {}), int(limits.get("output_chars", 2_000_000)))
+        if request.get("probe"):
+            result["probe"] = identity()
     except MemoryError:
         result = {"ok": False, "error": f"nncalc: error: {filename}: the model needs more memory "
                                         "than the web calculator allows"}
