@@ -19,11 +19,13 @@ TIERS = {
     "torch": (("torch",), ()),
     "profiler": (("keras", "tensorflow"), ()),
     "browser": (("playwright",), ()),  # (and Chromium: tests/serve/test_browser.py finds it)
-    "jail": ((), ("bwrap",)),
+    "jail": ((), ()),  # (tests/serve/conftest.need_bwrap skips without bubblewrap)
     "slow": ((), ()),
 }
 # Fixtures that run real Keras (in the test process or a subprocess): their tests are the keras tier.
 KERAS_FIXTURES = {"real_keras", "keras_python", "keras3_tables", "keras_files", "applications"}
+# Fixtures that run the web calculator's code API, whose jail is bubblewrap: the jail tier.
+JAIL_FIXTURES = {"server", "target", "jail"}
 # Fixtures that take minutes on first use: their tests are the slow tier too (the recordings of
 # every keras.applications model, tests/io/test_applications.py).
 SLOW_FIXTURES = {"applications"}
@@ -40,6 +42,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.keras)
         if SLOW_FIXTURES.intersection(item.fixturenames) and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
+        if JAIL_FIXTURES.intersection(item.fixturenames) and not item.get_closest_marker("jail"):
+            item.add_marker(pytest.mark.jail)
     if config.getoption("--fast"):
         tiered = [any(item.get_closest_marker(tier) for tier in TIERS) for item in items]
         config.hook.pytest_deselected(items=[item for item, out in zip(items, tiered) if out])
