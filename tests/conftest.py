@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 
 import pytest
 
-# Tier -> (modules it imports, commands it runs): a test of the tier skips when one is missing.
+# Tier -> the modules it imports: a test of the tier skips when one is missing.
 TIERS = {
-    "keras": (("keras", "tensorflow"), ()),
-    "torch": (("torch",), ()),
-    "profiler": (("keras", "tensorflow"), ()),
-    "browser": (("playwright",), ()),  # (and Chromium: tests/serve/test_browser.py finds it)
-    "jail": ((), ()),  # (tests/serve/conftest.need_bwrap skips without bubblewrap)
-    "slow": ((), ()),
+    "keras": ("keras", "tensorflow"),
+    "torch": ("torch",),
+    "profiler": ("keras", "tensorflow"),
+    "browser": ("playwright",),  # (and Chromium: tests/serve/test_browser.py finds it)
+    "jail": (),  # (bubblewrap: tests/serve/conftest.need_bwrap skips without it)
+    "slow": (),
 }
 # Fixtures that run real Keras (in the test process or a subprocess): their tests are the keras tier.
 KERAS_FIXTURES = {"real_keras", "keras_python", "keras3_tables", "keras_files", "applications"}
@@ -51,16 +50,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_runtest_setup(item):
-    for tier, (modules, commands) in TIERS.items():
+    for tier, modules in TIERS.items():
         if item.get_closest_marker(tier):
-            _skip_unless_installed(modules, commands, f"the {tier} tier")
+            _skip_unless_installed(modules, f"the {tier} tier")
     for marker in item.iter_markers("requires"):
-        _skip_unless_installed(marker.args, (), "this test")
+        _skip_unless_installed(marker.args, "this test")
 
 
-def _skip_unless_installed(modules, commands, who: str) -> None:
+def _skip_unless_installed(modules, who: str) -> None:
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
-    missing += [c for c in commands if shutil.which(c) is None]
     if missing:
         pytest.skip(f"{who} needs {', '.join(missing)}, not installed (pip install -e '.[test]'; .ci/run "
                     "installs everything)")
