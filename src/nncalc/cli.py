@@ -384,7 +384,8 @@ class _time_limit:
     huge file) keep every signal handler from running.
 
     A signal that arrives while a gc callback or a ``__del__`` runs is not raised there
-    (Python would print the exception and drop it, "Exception ignored in ..."): the timeout
+    (Python would print the exception and drop it, "Exception ignored in ..."), nor while the
+    script runner swaps Keras modules in ``sys.modules`` (see :func:`_not_here`): the timeout
     is raised at the first line run outside it, or by the timer, which fires again 50 ms
     later (up to 100 times, then it raises wherever the code is).
     """
@@ -413,7 +414,7 @@ class _time_limit:
             def raise_timeout(frame, event, arg):
                 if frame.f_code.co_filename.startswith(package_dir):
                     return None  # nncalc's own frames (its error handling) run on
-                if event not in ("line", "call") or _in_finalizer(frame):
+                if event not in ("line", "call") or _not_here(frame):
                     return raise_timeout  # (an "exception" event: the timeout on its way up)
                 raise ScriptTimeout(self.seconds)
 
@@ -426,7 +427,7 @@ class _time_limit:
             deferred = [0]
 
             def expired(signum, frame):
-                if deferred[0] < 100 and _in_finalizer(frame):  # raised here, it would be dropped
+                if deferred[0] < 100 and _not_here(frame):  # dropped, or sys.modules left half-swapped
                     deferred[0] += 1
                     arm(frame)  # raised at the first line run outside the finalizer,
                     signal.setitimer(signal.ITIMER_REAL, 0.05, 1.0)  # or by this signal 50 ms on
@@ -461,13 +462,20 @@ class _time_limit:
         return False
 
 
-def _in_finalizer(frame) -> bool:
-    """True inside a gc callback or a ``__del__`` method (where a raised exception is dropped)."""
+def _not_here(frame) -> bool:
+    """True where the timeout must not be raised: inside a gc callback or a ``__del__`` method
+    (where a raised exception is dropped), or while :func:`nncalc.script.keras_aliases` swaps
+    the process's Keras/TensorFlow modules in ``sys.modules`` for nncalc's and back (raised
+    there, it would leave the real ones out: an in-process caller's next ``import keras``
+    would then import TensorFlow a second time, which aborts the process)."""
     import gc
+
+    from .script import MODULE_SWAP_CODE
 
     callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
     while frame is not None:
-        if frame.f_code.co_name == "__del__" or frame.f_code in callbacks:
+        code = frame.f_code
+        if code.co_name == "__del__" or code in callbacks or code is MODULE_SWAP_CODE:
             return True
         frame = frame.f_back
     return False

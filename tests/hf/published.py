@@ -121,10 +121,4 @@ PUBLISHED = {
     "Falcon-40B": dict(model_type="falcon", vocab_size=65024, hidden_size=8192, num_hidden_layers=60,
                        num_attention_heads=128, num_kv_heads=8, new_decoder_architecture=True, parallel_attn=True,
                        bias=False, alibi=False, torch_dtype="bfloat16"),
-    "Falcon-7B": dict(model_type="falcon", vocab_size=65024, hidden_size=4544, num_hidden_layers=32,
-                      num_attention_heads=71, multi_query=True, parallel_attn=True, bias=False, alibi=False,
-                      new_decoder_architecture=False, torch_dtype="bfloat16"),
-    "Falcon-40B": dict(model_type="falcon", vocab_size=65024, hidden_size=8192, num_hidden_layers=60,
-                       num_attention_heads=128, num_kv_heads=8, new_decoder_architecture=True, parallel_attn=True,
-                       bias=False, alibi=False, torch_dtype="bfloat16"),
 }

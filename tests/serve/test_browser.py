@@ -14,6 +14,8 @@ import pytest
 
 from .conftest import SEED, Watched, cli_json, nncalc_command, serving, wait_for_new_result
 
+pytestmark = pytest.mark.browser
+
 PAGE_PATHS = re.compile(r"^/(|index\.html|style\.css|example\.py|[a-z-]+\.js|assets\.json|"
                         r"pyodide/[A-Za-z0-9_.-]+|py/[A-Za-z0-9_.-]+\.whl|py/snapshot-[0-9a-f]+\.bin\.gz)$")
 

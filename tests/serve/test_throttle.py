@@ -202,6 +202,7 @@ def test_rate_per_client(small_server, model_json):
     assert post(small_server, model_json, "127.0.0.7")[0] == 200
 
 
+@pytest.mark.jail
 def test_one_hostile_client_does_not_shut_out_the_others():
     """127.0.0.9 holds all the connections it may, with slow requests, and floods the API with
     endless scripts: each one beyond its share is refused at once, and 127.0.0.10 gets its
@@ -229,6 +230,7 @@ def test_one_hostile_client_does_not_shut_out_the_others():
             conn.close()
 
 
+@pytest.mark.jail
 def test_a_request_waits_a_bounded_time_for_a_worker(model_json):
     need_bwrap()
     with serving(max_workers=1, code_api=True, client_limits=ClientLimits(

@@ -261,9 +261,15 @@ class Analysis:
         """Elements of the largest tensor one operation of the forward produces."""
         largest = 0
         for op in self.trace.ops:
-            d = op.dims
-            size = {"mm": lambda: d[0] * d[2], "addmm": lambda: d[0] * d[2], "bmm": lambda: d[0] * d[1] * d[3]}.get(
-                op.kind, lambda: d[0] if op.kind in ("elementwise", "softmax", "gather", "norm") else 0)()
+            d, kind = op.dims, op.kind
+            if kind in ("mm", "addmm"):
+                size = d[0] * d[2]
+            elif kind == "bmm":
+                size = d[0] * d[1] * d[3]
+            elif kind in ("elementwise", "softmax", "gather", "norm"):
+                size = d[0]
+            else:
+                size = 0
             largest = max(largest, size)
         return largest
 

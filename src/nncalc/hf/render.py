@@ -111,7 +111,6 @@ HEADERS = {"en": ["Module (type)", "Parameter shapes", "Output shape", "Param #"
 
 
 def _header(a, lang):
-    m = a.model
     flops = a.trace is not None
     cols = HEADERS[lang][:]
     if flops:

@@ -21,7 +21,6 @@ import json
 import os
 import re
 import threading
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import openapi

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from ... import torch
 from ...torch import nn
 from ..blocks import GatedMLP
 from ..moe_blocks import Experts, MoEInfo, SoftmaxRouter, count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...flops.trace import emit
 from .. import _dtype
-from .._shapes import ShapeError, numel, wrap_dim
+from .._shapes import ShapeError, numel
 from .._tensor import Tensor
 
 
