@@ -105,6 +105,9 @@ def build_parser(command=None) -> argparse.ArgumentParser:
         extra.add_argument("--input-shape", type=_shape, action="append", metavar="SHAPE",
                            help="for model files: the input shape without the batch axis, e.g. "
                                 "224,224,3 (once per model input), giving free dims a value")
+        extra.add_argument("--seq-len", type=_positive_int, default=None, metavar="N",
+                           help="for keras_hub models in scripts: the token sequence length of their "
+                                "inputs (None in keras_hub), giving FLOPs and activations a value")
         extra.add_argument("--batch-size", type=_positive_int, default=32,
                            help="batch size of the memory estimates (default: 32, as Keras' fit)")
         extra.add_argument("--optimizer", choices=OPTIMIZER_CHOICES, default="adam",
@@ -156,7 +159,7 @@ def _analysis_options(args):
 
     return AnalysisOptions(flops=args.flops, memory=args.memory, receptive_field=args.receptive_field,
                            batch_size=args.batch_size, optimizer=args.optimizer,
-                           flops_convention=args.flops_convention)
+                           flops_convention=args.flops_convention, sequence_length=args.seq_len)
 
 
 def _summarize_script(args) -> int:

@@ -656,12 +656,18 @@ class EinsumDense(Layer):
     def compute_output_shape(self, input_shape):
         """Keras' rule, which lists the axes a left ``...`` stands for in reverse order.
 
-        Inside a traced ``call()`` Keras runs the einsum itself, so there they keep their order.
+        Inside a traced ``call()`` Keras runs the einsum itself, so there they keep their order,
+        and an output axis left ``None`` in ``output_shape`` has the size of the input axis of
+        the same letter (the einsum computes it), not the size the layer was built with.
         """
         output = tuple(self._shapes(input_shape)[2])
         elided = len(input_shape) - len(self.equation.split(",")[0].replace("...", ""))
         if not recording() and self.equation.startswith("...") and elided > 2:
             output = (output[0],) + tuple(input_shape[1:elided]) + output[elided:]
+        if not recording() and "..." not in self.equation:
+            in_spec, out_spec = self.equation.split(",")[0], self.equation.split("->")[1]
+            output = tuple(input_shape[in_spec.index(letter)] if size is None and letter in in_spec else size
+                           for letter, size in zip(out_spec, output))
         return output
 
     weight_names_zh = {"kernel": "权重", "bias": "偏置",

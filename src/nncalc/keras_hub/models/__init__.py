@@ -1,0 +1,33 @@
+"""``keras_hub.models``: backbones and tasks of the supported families, imported on first use.
+
+One module per keras_hub family (``llama``, ``gemma`` ...), each holding the family's
+backbone, tasks and layers; :data:`CLASSES` says where each public name lives.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ...keras._unsupported import unsupported_attribute
+
+# public name -> module of this package that defines it
+CLASSES = {
+    "Backbone": "backbone",
+    "Task": "task", "CausalLM": "task", "Seq2SeqLM": "task", "MaskedLM": "task", "TextClassifier": "task",
+    **{name: "llama" for name in ("LlamaBackbone", "LlamaCausalLM", "Llama3Backbone", "Llama3CausalLM")},
+    **{name: "mistral" for name in ("MistralBackbone", "MistralCausalLM")},
+    **{name: "qwen" for name in ("QwenBackbone", "QwenCausalLM", "Qwen2Backbone", "Qwen2CausalLM")},
+    **{name: "qwen3" for name in ("Qwen3Backbone", "Qwen3CausalLM")},
+    **{name: "phi3" for name in ("Phi3Backbone", "Phi3CausalLM")},
+    **{name: "gemma" for name in ("GemmaBackbone", "GemmaCausalLM")},
+}
+
+
+def __getattr__(name: str):
+    if name in CLASSES:
+        return getattr(importlib.import_module(f"{__name__}.{CLASSES[name]}"), name)
+    return unsupported_attribute("keras_hub.models", name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(CLASSES))
