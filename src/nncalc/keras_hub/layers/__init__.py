@@ -14,6 +14,12 @@ from ...keras._unsupported import unsupported_attribute
 CLASSES = {
     "RotaryEmbedding": "rotary_embedding",
     "RMSNormalization": "rms_normalization",
+    "PositionEmbedding": "position_embedding",
+    "TokenAndPositionEmbedding": "token_and_position_embedding",
+    "CachedMultiHeadAttention": "cached_multi_head_attention",
+    "TransformerEncoder": "transformer_encoder",
+    "TransformerDecoder": "transformer_decoder",
+    "MaskedLMHead": "masked_lm_head",
 }
 
 

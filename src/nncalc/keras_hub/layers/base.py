@@ -41,7 +41,7 @@ class HubLayer(Layer):
     def _traced_calls(self, node):
         """The calls its ``call()`` makes for this node's arguments (traced once per node), or
         None when the node needs no trace (an input, or a call traced already)."""
-        if node.is_input or getattr(node, "inner_calls", None) is not None:
+        if node.is_input or getattr(node, "inner_calls", None) is not None or not hasattr(self, "call"):
             return None
         calls = getattr(node, "_hub_calls", None)
         if calls is None:

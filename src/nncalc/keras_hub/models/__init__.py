@@ -20,6 +20,16 @@ CLASSES = {
     **{name: "qwen3" for name in ("Qwen3Backbone", "Qwen3CausalLM")},
     **{name: "phi3" for name in ("Phi3Backbone", "Phi3CausalLM")},
     **{name: "gemma" for name in ("GemmaBackbone", "GemmaCausalLM")},
+    **{name: "mixtral" for name in ("MixtralBackbone", "MixtralCausalLM")},
+    **{name: "qwen_moe" for name in ("QwenMoeBackbone", "QwenMoeCausalLM")},
+    **{name: "qwen3_moe" for name in ("Qwen3MoeBackbone", "Qwen3MoeCausalLM")},
+    **{name: "gpt2" for name in ("GPT2Backbone", "GPT2CausalLM")},
+    **{name: "gpt_neo_x" for name in ("GPTNeoXBackbone", "GPTNeoXCausalLM")},
+    **{name: "falcon" for name in ("FalconBackbone", "FalconCausalLM")},
+    **{name: "opt" for name in ("OPTBackbone", "OPTCausalLM")},
+    **{name: "bert" for name in ("BertBackbone", "BertMaskedLM", "BertTextClassifier", "BertClassifier")},
+    **{name: "roberta" for name in ("RobertaBackbone", "RobertaMaskedLM", "RobertaTextClassifier",
+                                    "RobertaClassifier")},
 }
 
 

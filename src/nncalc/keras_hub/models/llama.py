@@ -145,7 +145,32 @@ class LlamaAttention(RotaryAttention):
         return LlamaRotaryEmbedding(**self.rope, dtype=self.dtype_policy)
 
 
-class GatedDecoder(HubLayer):
+class SwiGLU:
+    """The gated MLP of Llama-like decoders: ``output(act(gate(x)) · intermediate(x))`` with three
+    bias-free Dense layers, gate and intermediate (d, f), output (f, d): 3·d·f params."""
+
+    def _dense(self, units, name, shape):
+        return build_layer(layers.Dense(units, use_bias=False, dtype=self.dtype_policy, name=name), shape)
+
+    def build_feedforward(self, decoder_sequence_shape):
+        """The SwiGLU MLP's three bias-free Dense layers (an MoE decoder builds its expert block)."""
+        self._feedforward_intermediate_dense = self._dense(self.intermediate_dim, "feedforward_intermediate_dense",
+                                                           decoder_sequence_shape)
+        self._feedforward_gate_dense = self._dense(self.intermediate_dim, "feedforward_gate_dense",
+                                                   decoder_sequence_shape)
+        self._feedforward_output_dense = self._dense(
+            self.hidden_dim, "feedforward_output_dense",
+            self._feedforward_gate_dense.compute_output_shape(decoder_sequence_shape))
+
+    def feedforward(self, x):
+        """``output(act(gate(x)) · intermediate(x))``, the activation computed in float32."""
+        gate_output = activation(self.activation)(ops.cast(self._feedforward_gate_dense(x), "float32"))
+        gate_output = ops.cast(gate_output, self.compute_dtype)
+        x = self._feedforward_intermediate_dense(x)
+        return self._feedforward_output_dense(ops.multiply(x, gate_output))
+
+
+class GatedDecoder(SwiGLU, HubLayer):
     """A pre-norm decoder layer with a SwiGLU MLP (Llama, Mistral, Qwen, Qwen3, Phi-3):
 
     ``x = x + attention(norm₁(x))``, then ``x + output(act(gate(norm₂(x))) · intermediate(norm₂(x)))``;
@@ -177,31 +202,15 @@ class GatedDecoder(HubLayer):
     def _norm(self, name, shape):
         return build_layer(self.norm_class(epsilon=self.layer_norm_epsilon, dtype=self.dtype_policy, name=name), shape)
 
-    def _dense(self, units, name, shape):
-        return build_layer(layers.Dense(units, use_bias=False, dtype=self.dtype_policy, name=name), shape)
-
     def build(self, decoder_sequence_shape):
         self.hidden_dim = decoder_sequence_shape[-1]
         self._self_attention_layer = build_layer(self.make_attention(), decoder_sequence_shape)
         self._self_attention_layernorm = self._norm("self_attention_layernorm", decoder_sequence_shape)
         self._self_attention_dropout = layers.Dropout(rate=self.dropout, dtype=self.dtype_policy,
                                                       name="self_attention_dropout")
-        self._feedforward_intermediate_dense = self._dense(self.intermediate_dim, "feedforward_intermediate_dense",
-                                                           decoder_sequence_shape)
-        self._feedforward_gate_dense = self._dense(self.intermediate_dim, "feedforward_gate_dense",
-                                                   decoder_sequence_shape)
-        self._feedforward_output_dense = self._dense(
-            self.hidden_dim, "feedforward_output_dense",
-            self._feedforward_gate_dense.compute_output_shape(decoder_sequence_shape))
+        self.build_feedforward(decoder_sequence_shape)
         self._feedforward_layernorm = self._norm("feedforward_layernorm", decoder_sequence_shape)
         self.built = True
-
-    def feedforward(self, x):
-        """``output(act(gate(x)) · intermediate(x))``, the activation computed in float32."""
-        gate_output = activation(self.activation)(ops.cast(self._feedforward_gate_dense(x), "float32"))
-        gate_output = ops.cast(gate_output, self.compute_dtype)
-        x = self._feedforward_intermediate_dense(x)
-        return self._feedforward_output_dense(ops.multiply(x, gate_output))
 
     def call(self, decoder_sequence, decoder_padding_mask=None, decoder_attention_mask=None,
              self_attention_cache=None, self_attention_cache_update_index=None, training=None):
