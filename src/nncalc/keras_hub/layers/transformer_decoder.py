@@ -16,6 +16,7 @@ from .cached_multi_head_attention import CachedMultiHeadAttention
 
 class TransformerDecoder(HubLayer):
     supports_masking = True
+    attention_class = CachedMultiHeadAttention  # Whisper's decoder: no key bias
 
     def __init__(self, intermediate_dim, num_heads, dropout=0, activation="relu", layer_norm_epsilon=1e-05,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", normalize_first=False, **kwargs):
@@ -32,12 +33,17 @@ class TransformerDecoder(HubLayer):
         if decoder_sequence_shape:
             self.build(decoder_sequence_shape, encoder_sequence_shape)
 
-    def build_for_call(self, decoder_sequence_shape, encoder_sequence_shape=None, *args, **kwargs):
-        self.build(decoder_sequence_shape, encoder_sequence_shape)
+    def build_for_call(self, decoder_sequence=None, encoder_sequence=None, *args, **kwargs):
+        """Built from the shapes of the call's ``decoder_sequence`` and ``encoder_sequence`` (given
+        by position or by name)."""
+        self.build(decoder_sequence, encoder_sequence)
+
+    def output_shape_for_call(self, decoder_sequence=None, *args, **kwargs):
+        return self.compute_output_shape(decoder_sequence)
 
     def _attention(self, name, query_shape, value_shape, value_dim=None):
         head_dim = int(query_shape[-1] // self.num_heads)
-        layer = CachedMultiHeadAttention(num_heads=self.num_heads, key_dim=head_dim, value_dim=value_dim,
+        layer = self.attention_class(num_heads=self.num_heads, key_dim=head_dim, value_dim=value_dim,
                                          dropout=self.dropout, dtype=self.dtype_policy, name=name)
         layer.build(query_shape, value_shape)
         layer.built = True

@@ -19,6 +19,7 @@ def gelu_approximate(x):
 
 class TransformerEncoder(HubLayer):
     supports_masking = True
+    attention_class = layers.MultiHeadAttention  # Whisper's encoder: no key bias
 
     def __init__(self, intermediate_dim, num_heads, dropout=0, activation="relu", layer_norm_epsilon=1e-05,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", normalize_first=False, **kwargs):
@@ -38,9 +39,9 @@ class TransformerEncoder(HubLayer):
                 f"Attention `key_dim` computed cannot be zero. The `hidden_dim` value of {hidden_dim} has to be "
                 f"equal to or greater than `num_heads` value of {self.num_heads}.")
         policy = self.dtype_policy
-        self._self_attention_layer = layers.MultiHeadAttention(num_heads=self.num_heads, key_dim=key_dim,
-                                                               dropout=self.dropout, dtype=policy,
-                                                               name="self_attention_layer")
+        self._self_attention_layer = self.attention_class(num_heads=self.num_heads, key_dim=key_dim,
+                                                          dropout=self.dropout, dtype=policy,
+                                                          name="self_attention_layer")
         self._self_attention_layer.build(inputs_shape, inputs_shape)
         self._self_attention_layer.built = True
         self._self_attention_layer_norm = build_layer(layers.LayerNormalization(

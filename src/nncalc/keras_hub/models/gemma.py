@@ -36,10 +36,16 @@ class RMSNormalization(OnePlusScaleRMSNorm):
 class CachedGemmaAttention(HubLayer):
     """Grouped-query attention with rotary encoding, Gemma's kernel layouts and soft cap."""
 
+    interleave_rope = True  # Gemma 1/2 re-interleave the rotated halves (Gemma 3 does not)
+
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, kernel_initializer="glorot_uniform",
                  logit_soft_cap=None, use_sliding_window_attention=False, sliding_window_size=4096,
-                 query_head_dim_normalize=True, dropout=0, **kwargs):
+                 query_head_dim_normalize=True, use_query_key_norm=False, layer_norm_epsilon=1e-6,
+                 rope_wavelength=10000.0, rope_scaling_factor=1.0, dropout=0, **kwargs):
         super().__init__(**kwargs)
+        self.use_query_key_norm = use_query_key_norm
+        self.layer_norm_epsilon = layer_norm_epsilon
+        self.rope = {"max_wavelength": rope_wavelength, "scaling_factor": rope_scaling_factor}
         self.num_query_heads = num_query_heads
         self.num_key_value_heads = num_key_value_heads
         self.head_dim = head_dim
@@ -62,21 +68,32 @@ class CachedGemmaAttention(HubLayer):
         self.value_dense = build_layer(layers.EinsumDense(
             "bsd,kdh->bskh", output_shape=(None, self.num_key_value_heads, self.head_dim), dtype=policy,
             name="value"), inputs_shape)
+        if self.use_query_key_norm:
+            self.query_norm = build_layer(RMSNormalization(epsilon=self.layer_norm_epsilon, dtype=policy,
+                                                           name="query_norm"),
+                                          self.query_dense.compute_output_shape(inputs_shape))
+            self.key_norm = build_layer(RMSNormalization(epsilon=self.layer_norm_epsilon, dtype=policy,
+                                                         name="key_norm"),
+                                        self.key_dense.compute_output_shape(inputs_shape))
         self.dropout_layer = layers.Dropout(rate=self.dropout, dtype=policy)
         self.output_dense = build_layer(layers.EinsumDense(
             "btnh,nhd->btd", output_shape=(None, self.hidden_dim), dtype=policy, name="attention_output"),
             (None, None, self.num_query_heads, self.head_dim))
         self.softmax = layers.Softmax(dtype="float32")
-        self.rope_layer = RotaryEmbedding(max_wavelength=10000.0, dtype=policy)
+        self.rope_layer = RotaryEmbedding(**self.rope, dtype=policy)
         self.built = True
 
     def _apply_rope(self, x):
         x = self.rope_layer(x)
-        return ops.reshape(ops.stack(ops.split(x, 2, axis=-1), axis=-1), x.shape)
+        if self.interleave_rope:
+            x = ops.reshape(ops.stack(ops.split(x, 2, axis=-1), axis=-1), x.shape)
+        return x
 
     def call(self, x, attention_mask=None, cache=None, cache_update_index=0, training=False):
-        q = self._apply_rope(self.query_dense(x))
-        k = self._apply_rope(self.key_dense(x))
+        q, k = self.query_dense(x), self.key_dense(x)
+        if self.use_query_key_norm:
+            q, k = self.query_norm(q), self.key_norm(k)
+        q, k = self._apply_rope(q), self._apply_rope(k)
         v = self.value_dense(x)
         norm = self.head_dim if self.query_head_dim_normalize else self.hidden_dim // self.num_query_heads
         q = q * ops.cast(1 / math.sqrt(norm), q.dtype)
@@ -98,10 +115,12 @@ class CachedGemmaAttention(HubLayer):
 class GemmaDecoderBlock(HubLayer):
     """``x + attention(norm(x))`` (norm after it too in Gemma 2), then ``+ GeGLU MLP(norm(x))``."""
 
+    attention_class = CachedGemmaAttention
+
     def __init__(self, hidden_dim, intermediate_dim, head_dim, num_query_heads, num_key_value_heads,
                  query_head_dim_normalize=True, use_post_ffw_norm=False, use_post_attention_norm=False,
                  logit_soft_cap=None, use_sliding_window_attention=False, sliding_window_size=4096,
-                 layer_norm_epsilon=1e-6, dropout=0, **kwargs):
+                 layer_norm_epsilon=1e-6, dropout=0, gate_dim_reduction=2, attention_options=None, **kwargs):
         super().__init__(**kwargs)
         self.intermediate_dim = intermediate_dim
         self.hidden_dim = hidden_dim
@@ -114,20 +133,21 @@ class GemmaDecoderBlock(HubLayer):
         if use_post_attention_norm:
             self.post_attention_norm = RMSNormalization(epsilon=layer_norm_epsilon, dtype=policy,
                                                         name="post_attention_norm")
-        self.attention = CachedGemmaAttention(
+        self.attention = self.attention_class(
             head_dim=head_dim, num_query_heads=num_query_heads, num_key_value_heads=num_key_value_heads,
             logit_soft_cap=logit_soft_cap, use_sliding_window_attention=use_sliding_window_attention,
             sliding_window_size=sliding_window_size, query_head_dim_normalize=True, dropout=dropout, dtype=policy,
-            name="attention")
+            name="attention", **(attention_options or {}))
         if self.dropout > 0:
             self.attention_dropout = layers.Dropout(rate=dropout)
             self.feedforward_dropout = layers.Dropout(rate=dropout)
         self.pre_ffw_norm = RMSNormalization(epsilon=layer_norm_epsilon, dtype=policy, name="pre_ffw_norm")
         if use_post_ffw_norm:
             self.post_ffw_norm = RMSNormalization(epsilon=layer_norm_epsilon, dtype=policy, name="post_ffw_norm")
-        self.gating_ffw = layers.EinsumDense("btd,df->btf", output_shape=(None, intermediate_dim // 2),
+        self.gating_ffw = layers.EinsumDense("btd,df->btf", output_shape=(None, intermediate_dim // gate_dim_reduction),
                                              dtype=policy, name="ffw_gating")
-        self.gating_ffw_2 = layers.EinsumDense("btd,df->btf", output_shape=(None, intermediate_dim // 2),
+        self.gating_ffw_2 = layers.EinsumDense("btd,df->btf",
+                                               output_shape=(None, intermediate_dim // gate_dim_reduction),
                                                dtype=policy, name="ffw_gating_2")
         self.ffw_linear = layers.EinsumDense("btf,fd->btd", output_shape=(None, hidden_dim), dtype=policy,
                                              name="ffw_linear")
@@ -146,7 +166,7 @@ class GemmaDecoderBlock(HubLayer):
             build_layer(self.post_ffw_norm, self.ffw_linear.compute_output_shape(shape))
         self.built = True
 
-    def call(self, x, padding_mask=None, cache=None, cache_update_index=0):
+    def call(self, x, padding_mask=None, cache=None, cache_update_index=0, vision_mask=None):
         attention = self.attention(self.pre_attention_norm(x))
         if self.use_post_attention_norm:
             attention = self.post_attention_norm(attention)

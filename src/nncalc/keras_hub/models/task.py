@@ -128,3 +128,16 @@ class TextClassifier(Task):
 
 def _metrics():
     return metrics
+
+
+class ImageClassifier(Task):
+    """Image classification; compiled with Adam(5e-5), sparse cross-entropy."""
+
+    def compile(self, optimizer="auto", loss="auto", *, metrics="auto", **kwargs):
+        if optimizer == "auto":
+            optimizer = optimizers.Adam(5e-05)
+        if loss == "auto":
+            loss = losses.SparseCategoricalCrossentropy(from_logits=getattr(self, "activation", None) != "softmax")
+        if metrics == "auto":
+            metrics = [_metrics().SparseCategoricalAccuracy()]
+        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
