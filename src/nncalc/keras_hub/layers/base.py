@@ -38,6 +38,43 @@ class HubLayer(Layer):
                 self._track(value)
         object.__setattr__(self, name, value)
 
+    def _first_positional(self, args, kwargs):
+        """A call made with keywords only (``layer(decoder_sequence=x, ...)``, as Whisper's backbone
+        calls its decoders): its first ``call()`` argument moved to the front, by name."""
+        if args or not hasattr(self, "call"):
+            return args, kwargs
+        import inspect
+
+        names = [p.name for p in inspect.signature(self.call).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if names and names[0] in kwargs:
+            kwargs = dict(kwargs)
+            return (kwargs.pop(names[0]),), kwargs
+        return args, kwargs
+
+    def explain_params(self):
+        """Params: its own weights plus each sublayer's count (a weight shared counts once)."""
+        from ...core.explain import PARAMS, Step, Text, num, shape_text
+
+        if not self.built or not self._layers:
+            return super().explain_params()
+        total = self.count_params()
+        parts = [(Text(f"{w.name} {shape_text(w.shape)}", f"{w.name} {shape_text(w.shape)}"), w.size)
+                 for w in self._trainable_variables + self._non_trainable_variables]
+        parts += [(Text(f"{layer.name} ({type(layer).__name__})", f"{layer.name} ({type(layer).__name__})"),
+                   layer.count_params()) for layer in self._layers if layer.built and layer.weights]
+        formula = " + ".join(num(count) for _, count in parts)
+        if sum(count for _, count in parts) != total:  # a weight shared with another sublayer
+            formula = " + ".join(num(w.size) for w in self.weights)
+        steps = [Step("params", PARAMS, formula, total, Text("its weights and its sublayers' parameters",
+                                                             "自身权重与各子层参数之和"))]
+        steps += [Step("weight", label, num(count), count) for label, count in parts]
+        return steps
+
+    def explain_for_call(self, *args, **kwargs):
+        args, kwargs = self._first_positional(args, kwargs)
+        return super().explain_for_call(*args, **kwargs)
+
     def _traced_calls(self, node):
         """The calls its ``call()`` makes for this node's arguments (traced once per node), or
         None when the node needs no trace (an input, or a call traced already)."""
