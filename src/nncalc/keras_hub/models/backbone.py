@@ -77,17 +77,25 @@ class Backbone(Functional):
 
     def enable_lora(self, rank, target_layer_names=None):
         """keras_hub's ``enable_lora``: freeze every layer, then add LoRA to the layers named
-        ``query``/``value`` (or ``target_layer_names``), which stay trainable."""
+        ``query``/``value`` (or ``target_layer_names``), which stay trainable. Supported where
+        those are EinsumDense layers (the rotary-attention families); elsewhere (the families
+        built on Keras' MultiHeadAttention) it stops with one line."""
+        from ...errors import Unsupported
+
         if target_layer_names is None:
             target_layer_names = self.default_lora_layer_names()
-        self.trainable = True
         layers = list(flatten_layers(self))
+        targets = [layer for layer in layers if layer.weights and layer.name in target_layer_names]
+        refused = [layer.name for layer in targets if not hasattr(layer, "enable_lora")]
+        if refused:
+            raise Unsupported(f"{type(self).__name__}.enable_lora: LoRA on the projections of Keras' "
+                              f"MultiHeadAttention ({', '.join(sorted(set(refused)))}) is not supported by nncalc yet")
+        self.trainable = True
         for layer in layers:
             layer.trainable = False
-        for layer in layers:
-            if layer.weights and layer.name in target_layer_names and hasattr(layer, "enable_lora"):
-                layer.trainable = True
-                layer.enable_lora(rank)
+        for layer in targets:
+            layer.trainable = True
+            layer.enable_lora(rank)
 
 
 def sequence_input(name: str, dtype: str = "int32", features: tuple = ()):
