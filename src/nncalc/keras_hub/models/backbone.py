@@ -55,20 +55,24 @@ class Backbone(Functional):
         return load_backbone(cls, preset, **kwargs)
 
     def _build_decoder_only(self, transformer_layers, layer_norm, mask_argument="decoder_padding_mask",
-                            embedding_scale=None, dtype=None, **kwargs):
-        """The graph of keras_hub's decoder-only backbones: ``token_ids`` → ``token_embedding`` (times
-        ``embedding_scale``, a ``multiply`` row, if given) → each transformer layer, also fed the
-        ``padding_mask`` input (as ``mask_argument``) → ``layer_norm``; inputs
+                            embedding_scale=None, embed=None, inputs_keyword=False, dtype=None, **kwargs):
+        """The graph of keras_hub's decoder-only backbones: ``token_ids`` → ``embed`` (default: the
+        ``token_embedding``, times ``embedding_scale`` — a ``multiply`` row — if given) → each
+        transformer layer, also fed the ``padding_mask`` input (as ``mask_argument``; the hidden
+        states as ``inputs=`` with ``inputs_keyword``, as Falcon does) → ``layer_norm``; inputs
         ``{"token_ids", "padding_mask"}``."""
         from ...keras import ops
 
         token_id_input = sequence_input("token_ids")
         padding_mask_input = sequence_input("padding_mask")
-        x = self.token_embedding(token_id_input)
+        x = embed(token_id_input) if embed is not None else self.token_embedding(token_id_input)
         if embedding_scale is not None:
             x = x * ops.cast(ops.sqrt(embedding_scale), x.dtype)
         for transformer_layer in transformer_layers:
-            x = transformer_layer(x, **{mask_argument: padding_mask_input})
+            if inputs_keyword:
+                x = transformer_layer(inputs=x, **{mask_argument: padding_mask_input})
+            else:
+                x = transformer_layer(x, **{mask_argument: padding_mask_input})
         Backbone.__init__(self, inputs={"token_ids": token_id_input, "padding_mask": padding_mask_input},
                           outputs=layer_norm(x), dtype=dtype, **kwargs)
 

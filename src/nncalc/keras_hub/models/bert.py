@@ -10,7 +10,6 @@ Backbone graph: ``token_embedding`` (vocabulary × d) + ``position_embedding``
 from __future__ import annotations
 
 from ...keras import layers
-from ..layers.masked_lm_head import MaskedLMHead
 from ..layers.position_embedding import PositionEmbedding
 from ..layers.transformer_encoder import TransformerEncoder, gelu_approximate
 from .backbone import Backbone, sequence_input
@@ -59,15 +58,7 @@ class BertMaskedLM(MaskedLM):
     backbone_cls = BertBackbone
 
     def __init__(self, backbone, preprocessor=None, **kwargs):
-        self.backbone = backbone
-        self.preprocessor = preprocessor
-        self.masked_lm_head = MaskedLMHead(vocabulary_size=backbone.vocabulary_size,
-                                           token_embedding=backbone.token_embedding, intermediate_activation="gelu",
-                                           dtype=backbone.dtype_policy, name="mlm_head")
-        inputs = {**backbone.input, "mask_positions": sequence_input("mask_positions")}
-        backbone_outputs = backbone(backbone.input)
-        outputs = self.masked_lm_head(backbone_outputs["sequence_output"], inputs["mask_positions"])
-        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+        self._build_masked_lm(backbone, preprocessor, lambda outputs: outputs["sequence_output"], kwargs)
 
 
 class BertTextClassifier(TextClassifier):

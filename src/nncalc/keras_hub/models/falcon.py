@@ -13,7 +13,7 @@ import math
 
 from ...keras import layers, ops
 from ..layers.base import HubLayer, build_layer
-from .backbone import Backbone, sequence_input
+from .backbone import Backbone
 from .task import ReversedEmbeddingLM
 
 
@@ -119,13 +119,8 @@ class FalconBackbone(Backbone):
                                      name=f"transformer_layer_{i}")
             for i in range(num_layers)]
         self.final_layernorm = layers.LayerNormalization(epsilon=layer_norm_epsilon, dtype=dtype, name="final_layernorm")
-        token_ids = sequence_input("token_ids")
-        padding_mask = sequence_input("padding_mask")
-        x = self.token_embedding(token_ids)
-        for transformer_layer in self.transformer_layers:
-            x = transformer_layer(inputs=x, decoder_padding_mask=padding_mask)
-        super().__init__(inputs={"token_ids": token_ids, "padding_mask": padding_mask},
-                         outputs=self.final_layernorm(x), dtype=dtype, **kwargs)
+        self._build_decoder_only(self.transformer_layers, self.final_layernorm, inputs_keyword=True, dtype=dtype,
+                                 **kwargs)
         self.vocabulary_size, self.num_layers, self.num_attention_heads = vocabulary_size, num_layers, num_attention_heads
         self.hidden_dim, self.intermediate_dim = hidden_dim, intermediate_dim
 

@@ -12,7 +12,7 @@ from ...keras import layers
 from ..layers.position_embedding import PositionEmbedding
 from ..layers.transformer_decoder import TransformerDecoder
 from ..layers.transformer_encoder import gelu_approximate
-from .backbone import Backbone, sequence_input
+from .backbone import Backbone
 from .task import ReversedEmbeddingLM
 
 
@@ -31,18 +31,15 @@ class GPT2Backbone(Backbone):
                                dtype=dtype, name=f"transformer_layer_{i}")
             for i in range(num_layers)]
         self.layer_norm = layers.LayerNormalization(axis=-1, epsilon=1e-05, dtype=dtype, name="layer_norm")
-        token_id_input = sequence_input("token_ids")
-        padding_mask_input = sequence_input("padding_mask")
-        tokens = self.token_embedding(token_id_input)
-        positions = self.position_embedding(tokens)
-        x = self.embeddings_dropout(self.embeddings_add((tokens, positions)))
-        for transformer_layer in self.transformer_layers:
-            x = transformer_layer(x, decoder_padding_mask=padding_mask_input)
-        super().__init__(inputs={"token_ids": token_id_input, "padding_mask": padding_mask_input},
-                         outputs=self.layer_norm(x), dtype=dtype, **kwargs)
+        self._build_decoder_only(self.transformer_layers, self.layer_norm, embed=self._embed, dtype=dtype, **kwargs)
         self.vocabulary_size, self.num_layers, self.num_heads = vocabulary_size, num_layers, num_heads
         self.hidden_dim, self.intermediate_dim = hidden_dim, intermediate_dim
         self.dropout, self.max_sequence_length = dropout, max_sequence_length
+
+
+    def _embed(self, token_ids):
+        tokens = self.token_embedding(token_ids)
+        return self.embeddings_dropout(self.embeddings_add((tokens, self.position_embedding(tokens))))
 
 
 class GPT2CausalLM(ReversedEmbeddingLM):

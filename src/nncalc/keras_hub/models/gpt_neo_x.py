@@ -14,7 +14,7 @@ from ...keras import layers, ops
 from ..layers.base import HubLayer, build_layer
 from ..layers.rotary_embedding import RotaryEmbedding
 from ..layers.transformer_encoder import gelu_approximate
-from .backbone import Backbone, sequence_input
+from .backbone import Backbone
 from .task import ReversedEmbeddingLM
 
 
@@ -127,13 +127,9 @@ class GPTNeoXBackbone(Backbone):
             for i in range(num_layers)]
         self.layer_norm = layers.LayerNormalization(axis=-1, epsilon=layer_norm_epsilon, dtype=dtype,
                                                     name="layer_norm")
-        token_id_input = sequence_input("token_ids")
-        padding_mask_input = sequence_input("padding_mask")
-        x = self.embeddings_dropout(self.token_embedding(token_id_input))
-        for transformer_layer in self.transformer_layers:
-            x = transformer_layer(x, decoder_padding_mask=padding_mask_input)
-        super().__init__(inputs={"token_ids": token_id_input, "padding_mask": padding_mask_input},
-                         outputs=self.layer_norm(x), dtype=dtype, **kwargs)
+        self._build_decoder_only(self.transformer_layers, self.layer_norm,
+                                 embed=lambda ids: self.embeddings_dropout(self.token_embedding(ids)), dtype=dtype,
+                                 **kwargs)
         self.vocabulary_size, self.num_layers, self.num_heads = vocabulary_size, num_layers, num_heads
         self.hidden_dim, self.intermediate_dim = hidden_dim, intermediate_dim
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ...keras import layers
 from ..layers.token_and_position_embedding import TokenAndPositionEmbedding
 from ..layers.transformer_decoder import TransformerDecoder
-from .backbone import Backbone, sequence_input
+from .backbone import Backbone
 from .task import ReversedEmbeddingLM
 
 
@@ -27,13 +27,7 @@ class OPTBackbone(Backbone):
                                name=f"transformer_layer_{i}")
             for i in range(num_layers)]
         self.layer_norm = layers.LayerNormalization(axis=-1, epsilon=1e-05, dtype=dtype, name="layer_norm")
-        token_id_input = sequence_input("token_ids")
-        padding_mask_input = sequence_input("padding_mask")
-        x = self.embeddings(token_id_input)
-        for transformer_layer in self.transformer_layers:
-            x = transformer_layer(x, decoder_padding_mask=padding_mask_input)
-        super().__init__(inputs={"token_ids": token_id_input, "padding_mask": padding_mask_input},
-                         outputs=self.layer_norm(x), dtype=dtype, **kwargs)
+        self._build_decoder_only(self.transformer_layers, self.layer_norm, embed=self.embeddings, dtype=dtype, **kwargs)
         self.vocabulary_size, self.num_layers, self.num_heads = vocabulary_size, num_layers, num_heads
         self.hidden_dim, self.intermediate_dim = hidden_dim, intermediate_dim
         self.dropout, self.max_sequence_length = dropout, max_sequence_length

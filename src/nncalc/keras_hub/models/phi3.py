@@ -83,13 +83,7 @@ class Phi3Decoder(GatedDecoder):
         self.pre_attention_layernorm = self._norm("pre_attention_layernorm", decoder_sequence_shape)
         self.attention = build_layer(self.make_attention("attention"), decoder_sequence_shape)
         self.post_attention_layernorm = self._norm("post_attention_layernorm", decoder_sequence_shape)
-        self._feedforward_intermediate_dense = self._dense(self.intermediate_dim, "feedforward_intermediate_dense",
-                                                           decoder_sequence_shape)
-        self._feedforward_gate_dense = self._dense(self.intermediate_dim, "feedforward_gate_dense",
-                                                   decoder_sequence_shape)
-        self._feedforward_output_dense = self._dense(
-            self.hidden_dim, "feedforward_output_dense",
-            self._feedforward_gate_dense.compute_output_shape(decoder_sequence_shape))
+        self.build_feedforward(decoder_sequence_shape)
         self.attention_dropout = layers.Dropout(rate=self.dropout, dtype=self.dtype_policy, name="attention_dropout")
         self.feedforward_dropout = layers.Dropout(rate=self.dropout, dtype=self.dtype_policy,
                                                   name="feedforward_dropout")

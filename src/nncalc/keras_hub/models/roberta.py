@@ -9,7 +9,6 @@ Backbone graph: ``embeddings`` (TokenAndPositionEmbedding) → ``embeddings_laye
 from __future__ import annotations
 
 from ...keras import layers
-from ..layers.masked_lm_head import MaskedLMHead
 from ..layers.token_and_position_embedding import TokenAndPositionEmbedding
 from ..layers.transformer_encoder import TransformerEncoder
 from .backbone import Backbone, sequence_input
@@ -47,14 +46,7 @@ class RobertaMaskedLM(MaskedLM):
     backbone_cls = RobertaBackbone
 
     def __init__(self, backbone, preprocessor=None, **kwargs):
-        self.backbone = backbone
-        self.preprocessor = preprocessor
-        self.masked_lm_head = MaskedLMHead(vocabulary_size=backbone.vocabulary_size,
-                                           token_embedding=backbone.token_embedding, intermediate_activation="gelu",
-                                           dtype=backbone.dtype_policy, name="mlm_head")
-        inputs = {**backbone.input, "mask_positions": sequence_input("mask_positions")}
-        outputs = self.masked_lm_head(backbone(backbone.input), inputs["mask_positions"])
-        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+        self._build_masked_lm(backbone, preprocessor, lambda outputs: outputs, kwargs)
 
 
 class RobertaTextClassifier(TextClassifier):

@@ -12,6 +12,8 @@ from ...core.functional import Functional
 from ...keras import losses, metrics, optimizers
 from .backbone import classproperty
 
+_metrics = metrics  # (`metrics` is also compile()'s argument)
+
 
 class Task(Functional):
     """The base of every task: ``backbone``, ``preprocessor``, compiled at construction."""
@@ -103,6 +105,22 @@ class Seq2SeqLM(CausalLM):
 class MaskedLM(Task):
     """Masked-token prediction; compiled with Adam(5e-5), sparse cross-entropy from logits."""
 
+    def _build_masked_lm(self, backbone, preprocessor, sequence_output, kwargs):
+        """keras_hub's BERT/RoBERTa MaskedLM graph: the backbone's inputs plus ``mask_positions``,
+        a ``mlm_head`` (MaskedLMHead on the backbone's token embedding, GELU) on the sequence
+        output (``sequence_output`` picks it from the backbone's outputs)."""
+        from ..layers.masked_lm_head import MaskedLMHead
+        from .backbone import sequence_input
+
+        self.backbone = backbone
+        self.preprocessor = preprocessor
+        self.masked_lm_head = MaskedLMHead(vocabulary_size=backbone.vocabulary_size,
+                                           token_embedding=backbone.token_embedding, intermediate_activation="gelu",
+                                           dtype=backbone.dtype_policy, name="mlm_head")
+        inputs = {**backbone.input, "mask_positions": sequence_input("mask_positions")}
+        outputs = self.masked_lm_head(sequence_output(backbone(backbone.input)), inputs["mask_positions"])
+        Task.__init__(self, inputs=inputs, outputs=outputs, **kwargs)
+
     def compile(self, optimizer="auto", loss="auto", *, weighted_metrics="auto", **kwargs):
         if optimizer == "auto":
             optimizer = optimizers.Adam(5e-05)
@@ -113,8 +131,9 @@ class MaskedLM(Task):
         super().compile(optimizer=optimizer, loss=loss, weighted_metrics=weighted_metrics, **kwargs)
 
 
-class TextClassifier(Task):
-    """Sequence classification; compiled with Adam(5e-5), sparse cross-entropy."""
+class _Classifier(Task):
+    """Classification tasks' compile: Adam(5e-5), sparse cross-entropy (from logits unless the
+    head's activation is softmax), sparse categorical accuracy."""
 
     def compile(self, optimizer="auto", loss="auto", *, metrics="auto", **kwargs):
         if optimizer == "auto":
@@ -122,22 +141,13 @@ class TextClassifier(Task):
         if loss == "auto":
             loss = losses.SparseCategoricalCrossentropy(from_logits=getattr(self, "activation", None) != "softmax")
         if metrics == "auto":
-            metrics = [_metrics().SparseCategoricalAccuracy()]
+            metrics = [_metrics.SparseCategoricalAccuracy()]
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
 
 
-def _metrics():
-    return metrics
+class TextClassifier(_Classifier):
+    """Sequence classification (keras_hub's ``TextClassifier``)."""
 
 
-class ImageClassifier(Task):
-    """Image classification; compiled with Adam(5e-5), sparse cross-entropy."""
-
-    def compile(self, optimizer="auto", loss="auto", *, metrics="auto", **kwargs):
-        if optimizer == "auto":
-            optimizer = optimizers.Adam(5e-05)
-        if loss == "auto":
-            loss = losses.SparseCategoricalCrossentropy(from_logits=getattr(self, "activation", None) != "softmax")
-        if metrics == "auto":
-            metrics = [_metrics().SparseCategoricalAccuracy()]
-        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+class ImageClassifier(_Classifier):
+    """Image classification (keras_hub's ``ImageClassifier``)."""
