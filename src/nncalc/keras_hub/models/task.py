@@ -84,6 +84,12 @@ class CausalLM(Task):
         super().compile(optimizer=optimizer, loss=loss, weighted_metrics=weighted_metrics, **kwargs)
         self.sampler = sampler
 
+    def generate(self, inputs, max_length=None, stop_token_ids="auto", strip_prompt=False):
+        """Accepted; nothing is generated: the result has no value (said if it is used)."""
+        from ...core.model import NoValue
+
+        return NoValue(f"model '{self.name}'.generate()")
+
 
 class ReversedEmbeddingLM(CausalLM):
     """A CausalLM whose head is the backbone's token embedding reversed (logits = h · Eᵀ, or the
