@@ -15,6 +15,7 @@ CLASSES = {
     "RotaryEmbedding": "rotary_embedding",
     "RMSNormalization": "rms_normalization",
     "PositionEmbedding": "position_embedding",
+    "SinePositionEncoding": "sine_position_encoding",
     "TokenAndPositionEmbedding": "token_and_position_embedding",
     "CachedMultiHeadAttention": "cached_multi_head_attention",
     "TransformerEncoder": "transformer_encoder",
