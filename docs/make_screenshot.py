@@ -1,7 +1,8 @@
 """Take the README's screenshot of the web calculator: ``python docs/make_screenshot.py``.
 
-Starts the calculator on a free port, opens the page in Debian's Chromium (Playwright), turns
-on FLOPs, clicks ``Conv_1`` and saves ``docs/web.png``.
+Starts the calculator on a free port (Pyodide's files fetched: ``nncalc serve --fetch-pyodide``),
+opens the page in Debian's Chromium (Playwright), turns on FLOPs, clicks ``Conv_1`` and saves
+``docs/web.png``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def main(out: Path) -> None:
             page.click("#run")
             page.wait_for_function("Number(document.body.dataset.runs) > 1", timeout=60000)
             page.click('tr[data-layer="Conv_1"]')
+            page.evaluate("window.scrollTo(0, 0)")  # the table and the start of the derivation
             page.screenshot(path=str(out))
             browser.close()
     finally:

@@ -134,6 +134,7 @@ def class_names(layer) -> set:
 def assert_explained(model) -> None:
     """Every figure of every summary row equals the figure its explanation derives."""
     import nncalc
+    from nncalc.core.explain import say
 
     for summary in nncalc.summarize(model, expand_nested=True).models:
         for row in summary.rows:
@@ -143,5 +144,15 @@ def assert_explained(model) -> None:
             if row.explanation.shape:
                 assert row.explanation.shape[0].value == row.output_shape, (row.name, row.explanation.shape)
             for step in steps + row.explanation.shape:
-                for lang in ("en", "zh"):
-                    assert step.formula and (step.label is None or str(step.label)), (row.name, step)
+                for lang in ("en", "zh"):  # the derivation reads in both languages
+                    assert say(step.formula, lang) and (step.label is None or say(step.label, lang)), (
+                        row.name, lang, step)
+
+
+def script_params(paths) -> list:
+    """Scripts as test parameters named after their files; a script that imports numpy needs it."""
+    import pytest
+
+    return [pytest.param(path, id=path.name, marks=[pytest.mark.requires("numpy")]
+                         if "import numpy" in path.read_text(encoding="utf-8") else [])
+            for path in paths]

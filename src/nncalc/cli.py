@@ -77,7 +77,8 @@ def build_parser(command=None) -> argparse.ArgumentParser:
                                   formatter_class=_HelpFormatter)
         if command is not None and command != name:
             return cmd
-        cmd.add_argument("file", help="a Keras script (.py) or model file (.keras, .h5, .json config)")
+        cmd.add_argument("file", help="a Keras script (.py) or model file (.keras, .h5, .json config), or a "
+                                      "Hugging Face config.json, model directory or cache entry")
         cmd.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
         cmd.add_argument("--style", choices=("keras3", "keras2", "tf_keras"), default="keras3",
                          help="summary text of Keras 3 (default), of tf.keras 2.0-2.8 as in the "
@@ -95,9 +96,11 @@ def build_parser(command=None) -> argparse.ArgumentParser:
         extra = cmd.add_argument_group("nncalc's own figures (columns to the right of Keras' table)")
         extra.add_argument("--flops", action="store_true",
                            help="MACs and FLOPs per layer and in total, per sample (see README)")
-        extra.add_argument("--flops-convention", choices=("nncalc", "tf"), default="nncalc",
+        extra.add_argument("--flops-convention", choices=("nncalc", "tf", "torch", "kaplan", "megatron"),
+                           default="nncalc",
                            help="FLOPs as nncalc counts them (default) or as TensorFlow's profiler "
-                                "(keras-flops) counts them at batch 1, per op type")
+                                "(keras-flops) counts them at batch 1, per op type; language models: "
+                                "torch (FlopCounterMode), kaplan, megatron")
         extra.add_argument("--memory", action="store_true",
                            help="activation bytes per layer; weights, inference and training memory")
         extra.add_argument("--receptive-field", action="store_true",
@@ -105,13 +108,15 @@ def build_parser(command=None) -> argparse.ArgumentParser:
         extra.add_argument("--input-shape", type=_shape, action="append", metavar="SHAPE",
                            help="for model files: the input shape without the batch axis, e.g. "
                                 "224,224,3 (once per model input), giving free dims a value")
-        extra.add_argument("--seq-len", type=_positive_int, default=None, metavar="N",
-                           help="for keras_hub models in scripts: the token sequence length of their "
-                                "inputs (None in keras_hub), giving FLOPs and activations a value")
-        extra.add_argument("--batch-size", type=_positive_int, default=32,
-                           help="batch size of the memory estimates (default: 32, as Keras' fit)")
-        extra.add_argument("--optimizer", choices=OPTIMIZER_CHOICES, default="adam",
-                           help="optimizer of the training memory estimate (default: adam)")
+        extra.add_argument("--batch-size", type=_positive_int, default=None,
+                           help="batch size of the memory estimates (default: 32, as Keras' fit; "
+                                "language models: 1)")
+        extra.add_argument("--optimizer", choices=OPTIMIZER_CHOICES + ("adam-8bit",), default="adam",
+                           help="optimizer of the training memory estimate (default: adam; adam-8bit: "
+                                "language models)")
+        from .hf.command import add_arguments as add_language_model_arguments
+
+        add_language_model_arguments(cmd, _positive_int)
         cmd.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                          help=f"stop a script (or model) that runs longer than this (default: "
                               f"{DEFAULT_TIMEOUT:g}; 0: no limit)")
@@ -128,6 +133,11 @@ def build_parser(command=None) -> argparse.ArgumentParser:
     if command is None or command == "serve":
         serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
         serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+        serve.add_argument("--fetch-pyodide", action="store_true",
+                           help="first get Pyodide's files (13 MB, npm registry, checked against pinned "
+                                "hashes), which run pasted code in the browser")
+        serve.add_argument("--export", metavar="DIR",
+                           help="write the page as static files into DIR (for any static host) and exit")
         serve.add_argument("--code-api", action="store_true",
                            help="let POST /api/summary run scripts ('code'), each in a bubblewrap "
                                 "jail (off by default: the page runs code in the browser)")
@@ -157,8 +167,13 @@ def _list_layers() -> int:
 def _analysis_options(args):
     from .analysis import AnalysisOptions
 
+    for name in ("torch", "kaplan", "megatron", "adam-8bit"):
+        if name in (args.flops_convention, args.optimizer):
+            from .errors import NncalcError
+
+            raise NncalcError(f"{name} is for language models (a Hugging Face config.json), not Keras models")
     return AnalysisOptions(flops=args.flops, memory=args.memory, receptive_field=args.receptive_field,
-                           batch_size=args.batch_size, optimizer=args.optimizer,
+                           batch_size=args.batch_size or 32, optimizer=args.optimizer,
                            flops_convention=args.flops_convention, sequence_length=args.seq_len)
 
 
@@ -167,6 +182,12 @@ def _summarize_script(args) -> int:
     from .api import run_for_summaries
     from .summary import Summary, summarize_model
 
+    from .hf import is_hf_config
+
+    if is_hf_config(args.file):  # a Hugging Face config.json, model directory or cache entry
+        from .hf.command import run
+
+        return run(args)
     text = args.format == "text"
     analysis = _analysis_options(args)
     if args.file.endswith(".py"):
@@ -261,13 +282,19 @@ def main(argv=None) -> int:
             return code
         except BrokenPipeError:
             return _reader_gone()
+    if args.command == "serve" and (args.fetch_pyodide or args.export):
+        from .serve.assets import prepare
+
+        code = prepare(fetch_pyodide=args.fetch_pyodide, export_dir=args.export)
+        if code or args.export:
+            return code
     if args.command == "serve":
         from .serve.server import serve  # lazily: the server is not needed by other commands
 
         return serve(args.host, args.port, code_api=args.code_api, bwrap=args.bwrap, jail_uid=args.jail_uid)
     from .errors import internal_error_line, user_error_line
 
-    if not os.path.isfile(args.file):
+    if not os.path.isfile(args.file) and not os.path.isdir(args.file):
         print(user_error_line(args.file, "no such file", args.lang), file=sys.stderr)
         return EXIT_USER_ERROR
     from .script import ScriptError
@@ -357,7 +384,8 @@ class _time_limit:
     huge file) keep every signal handler from running.
 
     A signal that arrives while a gc callback or a ``__del__`` runs is not raised there
-    (Python would print the exception and drop it, "Exception ignored in ..."): the timeout
+    (Python would print the exception and drop it, "Exception ignored in ..."), nor while the
+    script runner swaps Keras modules in ``sys.modules`` (see :func:`_not_here`): the timeout
     is raised at the first line run outside it, or by the timer, which fires again 50 ms
     later (up to 100 times, then it raises wherever the code is).
     """
@@ -386,7 +414,7 @@ class _time_limit:
             def raise_timeout(frame, event, arg):
                 if frame.f_code.co_filename.startswith(package_dir):
                     return None  # nncalc's own frames (its error handling) run on
-                if event not in ("line", "call") or _in_finalizer(frame):
+                if event not in ("line", "call") or _not_here(frame):
                     return raise_timeout  # (an "exception" event: the timeout on its way up)
                 raise ScriptTimeout(self.seconds)
 
@@ -399,7 +427,7 @@ class _time_limit:
             deferred = [0]
 
             def expired(signum, frame):
-                if deferred[0] < 100 and _in_finalizer(frame):  # raised here, it would be dropped
+                if deferred[0] < 100 and _not_here(frame):  # dropped, or sys.modules left half-swapped
                     deferred[0] += 1
                     arm(frame)  # raised at the first line run outside the finalizer,
                     signal.setitimer(signal.ITIMER_REAL, 0.05, 1.0)  # or by this signal 50 ms on
@@ -434,13 +462,20 @@ class _time_limit:
         return False
 
 
-def _in_finalizer(frame) -> bool:
-    """True inside a gc callback or a ``__del__`` method (where a raised exception is dropped)."""
+def _not_here(frame) -> bool:
+    """True where the timeout must not be raised: inside a gc callback or a ``__del__`` method
+    (where a raised exception is dropped), or while :func:`nncalc.script.keras_aliases` swaps
+    the process's Keras/TensorFlow modules in ``sys.modules`` for nncalc's and back (raised
+    there, it would leave the real ones out: an in-process caller's next ``import keras``
+    would then import TensorFlow a second time, which aborts the process)."""
     import gc
+
+    from .script import MODULE_SWAP_CODE
 
     callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
     while frame is not None:
-        if frame.f_code.co_name == "__del__" or frame.f_code in callbacks:
+        code = frame.f_code
+        if code.co_name == "__del__" or code in callbacks or code is MODULE_SWAP_CODE:
             return True
         frame = frame.f_back
     return False

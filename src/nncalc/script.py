@@ -99,6 +99,12 @@ def keras_aliases():
         sys.modules.update(saved)
 
 
+# The swap's own code: nncalc's timeout is not raised while it runs (cli._not_here), since a
+# swap cut short would leave the process without its real Keras and TensorFlow modules. Its
+# frame is on the stack only while it swaps (at the ``yield`` the generator is suspended).
+MODULE_SWAP_CODE = keras_aliases.__wrapped__.__code__
+
+
 @record
 class ScriptError(Exception):
     """A user script failed: where (file:line) and why, ready for one line of output."""
@@ -119,17 +125,6 @@ class ScriptError(Exception):
 
     def __str__(self) -> str:
         return self.text()
-
-
-def error_text(error: BaseException, lang: str = "en") -> str:
-    """One line saying what went wrong: the layer that raised it (if one did), then the message.
-
-    The message is prefixed with its exception type when it is neither nncalc's nor a
-    layer's (``NameError: name 'x' is not defined``).
-    """
-    from .errors import cause_text
-
-    return cause_text(error, lang)
 
 
 def _script_line(tb, path: str) -> Optional[int]:

@@ -17,7 +17,13 @@ Which rows, in which order, and what they say follows Keras 3
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, AbstractSet, Callable, Optional, Union
+
+if TYPE_CHECKING:
+    from .analysis import ModelAnalysis
+    from .analysis.receptive_field import ReceptiveField
+    from .core.cost import Cost
+    from .core.tf_flops import TFConventionCost
 
 from .core.explain import Explanation, Text
 from .core.layer import Layer
@@ -30,7 +36,7 @@ class LayerRow:
 
     name: str
     class_name: str
-    output_shape: object  # None ("?"), a shape tuple, or a list of shape tuples
+    output_shape: Union[tuple, list, None]  # None ("?"), a shape tuple, or a list of shape tuples
     params: int
     built: bool
     trainable_params: int
@@ -45,27 +51,30 @@ class LayerRow:
     # renderers that, like tf.keras 2, print "multiple" when calls disagree.
     call_output_shapes: list = field(default_factory=list)
     # What nncalc adds (None unless asked for, see nncalc.analysis.AnalysisOptions):
-    cost: object = None  # nncalc.core.cost.Cost of the row's calls in this model, per sample
+    cost: Optional[Union[Cost, TFConventionCost]] = None  # of the row's calls in this model, per sample
     activation_bytes: Optional[float] = None  # bytes of the row's outputs, per sample
-    receptive_field: object = None  # per spatial axis (size, stride, start), or None
+    receptive_field: Optional[ReceptiveField] = None  # per spatial axis (size, stride, start)
     # Makes the explanation when it is first read, if it was not given (None: an empty one).
     explain_source: Optional[Callable[[], Explanation]] = field(default=None, repr=False, compare=False)
 
 
 def _get_explanation(row: LayerRow) -> Explanation:
-    if row._explanation is None:
-        row._explanation = row.explain_source() if row.explain_source is not None else Explanation()
+    explanation = row.__dict__["_explanation"]
+    if explanation is None:
+        explanation = row.explain_source() if row.explain_source is not None else Explanation()
+        row.__dict__["_explanation"] = explanation
         row.explain_source = None
-    return row._explanation
+    return explanation
 
 
 def _set_explanation(row: LayerRow, value: Optional[Explanation]) -> None:
-    row._explanation = value
+    row.__dict__["_explanation"] = value
 
 
 # A property over the record field: LayerRow(explanation=...) still works, and a row made
-# without one derives it on first use (nothing is derived for the plain table).
-LayerRow.explanation = property(_get_explanation, _set_explanation)
+# without one derives it on first use (nothing is derived for the plain table). Type
+# checkers see the field (an Explanation; None given means "derive it when read").
+LayerRow.explanation = property(_get_explanation, _set_explanation)  # type: ignore[assignment]
 
 # Whether rows derive their explanations when the summary is made (True), or only when one is
 # read (False: the CLI's text output without --explain never reads them). Eager is the safe
@@ -106,7 +115,7 @@ class ModelSummary:
     non_trainable_bytes: float
     optimizer_params: Optional[int] = None  # None until the optimizer is built (first fit)
     optimizer_bytes: float = 0.0
-    analysis: object = None  # nncalc.analysis.ModelAnalysis when FLOPs/memory/RF were asked for
+    analysis: Optional[ModelAnalysis] = None  # when FLOPs/memory/RF were asked for
 
     @property
     def total_bytes(self) -> float:
@@ -196,6 +205,7 @@ def _connections(layer: Layer, relevant: set[int]) -> list[tuple[str, int, int]]
             continue
         for x in node.input_tensors:
             history = x._keras_history
+            assert history is not None  # (a node's inputs were made by operations)
             result.append((history.operation.name, history.node_index, history.tensor_index))
     return result
 
@@ -209,7 +219,7 @@ def _graph_node_ids(model) -> set[int]:
     return {id(n) for nodes in graph._nodes_by_depth.values() for n in nodes}
 
 
-def _row_calls(layer: Layer, graph_ids: set[int]) -> list:
+def _row_calls(layer: Layer, graph_ids: AbstractSet[int]) -> list:
     """The calls of ``layer`` that belong to the model being summarized (else its last call)."""
     calls = [n for n in layer._inbound_nodes if id(n) in graph_ids]
     return calls or layer._inbound_nodes[-1:]
@@ -232,7 +242,7 @@ def cached_node_tf_flops(node, cache: dict):
     return flops
 
 
-def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options, cache: dict) -> None:
+def _add_analysis(row: LayerRow, layer: Layer, graph_ids: AbstractSet[int], options, cache: dict) -> None:
     from .analysis.memory import activation_steps, tensor_bytes
     from .core.cost import total_cost
 
@@ -257,7 +267,7 @@ def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options, cac
         row.receptive_field = receptive_field_of(calls)
     if options.memory and calls:
         sizes = [tensor_bytes(t) for n in calls for t in n.output_tensors]
-        row.activation_bytes = None if any(b is None for b in sizes) else sum(sizes)
+        row.activation_bytes = None if any(b is None for b in sizes) else sum(b for b in sizes if b is not None)
         outputs = [t for n in calls for t in n.output_tensors]
         if row.explain_source is None:
             row.explanation.memory = activation_steps(outputs)
@@ -273,7 +283,7 @@ def _add_analysis(row: LayerRow, layer: Layer, graph_ids: set[int], options, cac
 
 
 def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int], options=None,
-          graph_ids: set[int] = frozenset(), cache=None) -> list[LayerRow]:
+          graph_ids: AbstractSet[int] = frozenset(), cache=None) -> list[LayerRow]:
     trainable_count = sum(w.size for w in layer.trainable_weights)
     non_trainable_count = sum(w.size for w in layer.non_trainable_weights)
     row = LayerRow(
@@ -288,7 +298,7 @@ def _rows(layer: Layer, depth: int, expand_nested: bool, relevant: set[int], opt
         depth=depth,
         trainable=layer.trainable,
         has_weights=bool(layer.weights),
-        explanation=layer.explain() if EAGER_EXPLANATIONS else None,
+        explanation=layer.explain() if EAGER_EXPLANATIONS else None,  # type: ignore[arg-type]  # (see above)
         explain_source=None if EAGER_EXPLANATIONS else layer.explain,
         call_output_shapes=[[t.shape for t in node.output_tensors] for node in layer._inbound_nodes],
     )
@@ -320,7 +330,8 @@ def summarize_model(model, expand_nested: bool = False, layer_range=None, analys
     if graph is not None:
         relevant = {id(n) for nodes in graph._nodes_by_depth.values() for n in nodes}
     start, stop = model._layer_range_bounds(layers, layer_range)
-    rows, cost_cache = [], {}
+    rows: list[LayerRow] = []
+    cost_cache: dict = {}
     for layer in layers[start:stop]:
         rows.extend(_rows(layer, 0, expand_nested, relevant, options, relevant, cost_cache))
     trainable, trainable_bytes = _unique_size(model.trainable_weights)

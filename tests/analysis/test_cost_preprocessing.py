@@ -31,6 +31,7 @@ def test_rescaling(shape, scale, offset):
     assert row.cost.flops == 2 * math.prod(shape)
 
 
+@pytest.mark.requires("numpy")  # nncalc keeps the given mean and variance as arrays
 @pytest.mark.parametrize("axis", [-1, None, (1, 2), 1])
 @pytest.mark.parametrize("invert", [False, True])
 def test_normalization(axis, invert):
@@ -110,6 +111,7 @@ def test_discretization(boundaries):
     assert row.cost.flops == 20 * math.ceil(math.log2(len(boundaries) + 1))
 
 
+@pytest.mark.requires("numpy")
 def test_lookups_and_hashing_are_free():
     cases = [(keras.layers.StringLookup(vocabulary=["a", "b"]), (4,), "string"),
              (keras.layers.IntegerLookup(vocabulary=[1, 2], output_mode="one_hot"), (1,), "int64"),
@@ -121,6 +123,7 @@ def test_lookups_and_hashing_are_free():
         assert (row.cost.macs, row.cost.flops) == (0, 0), type(layer).__name__
 
 
+@pytest.mark.requires("numpy")
 def test_tf_idf_adds_idf_weights():
     row = row_of(keras.layers.StringLookup(vocabulary=["a", "b"], output_mode="tf_idf", idf_weights=[1.0, 2.0]),
                  (7,), "string")

@@ -103,7 +103,7 @@ def generated_specs():
             for branch in spec["branches"]:
                 for layer in branch:
                     if layer[0].startswith(("Zero", "Crop")):
-                        layer[:] = [f"Activation", {"activation": "linear"}]
+                        layer[:] = ["Activation", {"activation": "linear"}]
                     else:
                         layer[1]["padding"] = "same"
             spec["merge"] = rng.choice(["Add", "Concatenate", "Maximum"])
@@ -147,6 +147,7 @@ def _theory(axis_field, q):
     return centre - half, centre + half
 
 
+@pytest.mark.keras
 def test_generated_stacks_match_keras(measured):
     checked = 0
     for (kind, rank, spec), extents in measured:
@@ -168,6 +169,7 @@ def test_generated_stacks_match_keras(measured):
     assert checked > 100
 
 
+@pytest.mark.keras
 def test_transposed_and_upsampling_bound_every_position(measured):
     """A transposed window's size bounds every output's field, and both ends are reached."""
     checked = 0

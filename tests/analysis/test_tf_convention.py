@@ -18,7 +18,6 @@ session (nothing is cached on disk). Every figure must be equal, in total and pe
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -36,9 +35,7 @@ from .tf_profiler_cases import CASES, build
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None
-                                or importlib.util.find_spec("keras") is None,
-                                reason="TensorFlow and Keras are needed for the profiler's figures")
+pytestmark = pytest.mark.profiler  # TensorFlow's profiler and real Keras (skipped without them)
 
 # Cases whose matmul/convolution op is the plain product of the layer (checked in
 # test_macs_are_half_the_profiler_products): case id -> the profiler's op types of those products.

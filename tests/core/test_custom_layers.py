@@ -18,6 +18,7 @@ from tests.helpers import assert_same_summary
     "custom_layer_scale_bias", "custom_attention_block", "custom_resnet_block",
     "custom_layers_shared_multi",
 ])
+@pytest.mark.keras
 def test_script_summary_matches_keras(name, tmp_path):
     assert_script_matches_keras(name, tmp_path)
 
@@ -188,6 +189,7 @@ def test_forgotten_super_init_is_one_line_error():
         NoSuper()(keras.Input(shape=(2,)))
 
 
+@pytest.mark.requires("numpy")
 def test_builtin_layers_still_refuse_arrays():
     import numpy as np
 

@@ -14,6 +14,7 @@ from tests.helpers import assert_same_summary
 @pytest.mark.parametrize("name", [
     "subclassed_model_build", "subclassed_model_input", "subclassed_model_fit",
 ])
+@pytest.mark.keras
 def test_script_summary_matches_keras(name, tmp_path):
     assert_script_matches_keras(name, tmp_path)
 

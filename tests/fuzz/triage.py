@@ -21,7 +21,7 @@ import time
 import traceback
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings
 
 
 def signature(outcome, message):

@@ -56,7 +56,8 @@ def main(out_dir: str, scripts: list[str]) -> None:
             entry["summaries"] = {}
             # The JSON reference first: saving a model can change how Keras later
             # deserializes its compile config (seen with Keras 3.15).
-            entry["summaries"][entry["json"]] = loaded_summary(keras, lambda: keras.models.model_from_json(model.to_json()))
+            entry["summaries"][entry["json"]] = loaded_summary(
+                keras, lambda: keras.models.model_from_json(model.to_json()))  # noqa: B023 (called at once)
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -66,7 +67,8 @@ def main(out_dir: str, scripts: list[str]) -> None:
             except Exception as error:  # an unbuilt model cannot be saved
                 entry["save_error"] = f"{type(error).__name__}: {error}"
             for name in entry.get("files", []):
-                entry["summaries"][name] = loaded_summary(keras, lambda: keras.models.load_model(out / name))
+                entry["summaries"][name] = loaded_summary(
+                    keras, lambda: keras.models.load_model(out / name))  # noqa: B023 (called at once)
             index[stem] = entry
     (out / "index.json").write_text(json.dumps(index, indent=1), encoding="utf-8")
 

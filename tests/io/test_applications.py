@@ -14,6 +14,7 @@ Keras is ``NNCALC_KERAS_PYTHON`` (default: this one).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -60,25 +61,44 @@ def applications():
     cache = cache_root / f"keras-{version}-{generator_hash}"
     if not (cache / "index.json").exists():
         cache_root.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache_root))
-        try:
-            result = subprocess.run([python, str(GENERATOR), str(work), "--jobs", "2"], env=_keras_env(),
-                                    stdin=subprocess.DEVNULL, capture_output=True, text=True)
-            if result.returncode != 0:
-                pytest.fail(f"make_applications.py failed:\n{result.stderr[-3000:]}")
-            try:
-                work.rename(cache)  # atomic; another session may have finished first
-            except OSError:
-                if not (cache / "index.json").exists():
-                    raise
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        with _exclusive(cache_root / ".lock"):  # pytest -n: the first worker generates, the others wait
+            if not (cache / "index.json").exists():
+                _generate(python, cache_root, cache)
         for stale in cache_root.glob(f"keras-{version}-*"):  # recordings of an older generator
             if stale != cache:
                 shutil.rmtree(stale, ignore_errors=True)
     index = json.loads((cache / "index.json").read_text(encoding="utf-8"))
     assert index["__keras_version__"] == version
     return cache, index
+
+
+def _generate(python: str, cache_root: Path, cache: Path) -> None:
+    work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache_root))
+    try:
+        result = subprocess.run([python, str(GENERATOR), str(work), "--jobs", "2"], env=_keras_env(),
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.fail(f"make_applications.py failed:\n{result.stderr[-3000:]}")
+        try:
+            work.rename(cache)  # atomic; another session may have finished first
+        except OSError:
+            if not (cache / "index.json").exists():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path):
+    """Holds an exclusive lock on ``path`` (other processes' ``_exclusive`` wait for it)."""
+    import fcntl
+
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _diff(expected: str, actual: str) -> str:

@@ -2,7 +2,6 @@
 
 import warnings
 
-import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -232,6 +231,8 @@ def test_normalization_matches_keras(real_keras, case):
 
 
 def test_normalization_adapt_gives_weight_shapes(real_keras):
+    import numpy as np
+
     import nncalc.keras as nk
 
     data = np.zeros((20, 5, 3), dtype="float32")
@@ -370,7 +371,10 @@ def test_text_vectorization_matches_keras(real_keras, case):
     same(real_keras, *case)
 
 
+@pytest.mark.requires("numpy")
 def test_adapt_of_lookups_is_unsupported():
+    import numpy as np
+
     import nncalc.keras as nk
     from nncalc.errors import Unsupported
 

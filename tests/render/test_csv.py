@@ -16,9 +16,10 @@ from nncalc.render.csv import COLUMNS, render
 from nncalc.summary import LayerRow, ModelSummary, Summary
 
 from .keras3_tables import HERE, SCRIPTS
+from ..helpers import script_params
 
 pytestmark = pytest.mark.filterwarnings("ignore:Do not pass an `input_shape`")
-IDS = [s.name for s in SCRIPTS]
+PARAMS = script_params(SCRIPTS)
 
 
 def read(text: str) -> list[dict]:
@@ -29,7 +30,7 @@ def read(text: str) -> list[dict]:
     return list(reader)
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+@pytest.mark.parametrize("script", PARAMS)
 def test_rows_are_real_keras_rows(script, pairs):
     summary, models = pairs(script)
     records = read(render(summary))
@@ -49,7 +50,7 @@ def test_rows_are_real_keras_rows(script, pairs):
             assert record["connected_to"] == ""
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+@pytest.mark.parametrize("script", PARAMS)
 def test_agrees_with_json(script):
     summary = nncalc.summarize(str(script))
     records = read(summary.to_csv())

@@ -11,9 +11,10 @@ from nncalc.render.explain import render_model as explain_model
 from nncalc.render.html import render
 
 from .keras3_tables import HERE, SCRIPTS
+from ..helpers import script_params
 
 pytestmark = pytest.mark.filterwarnings("ignore:Do not pass an `input_shape`")
-IDS = [s.name for s in SCRIPTS]
+PARAMS = script_params(SCRIPTS)
 
 
 TEXT_TAGS = {"caption", "th", "td", "summary", "pre", "li"}
@@ -77,7 +78,7 @@ def read(text: str) -> Reader:
     return reader
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+@pytest.mark.parametrize("script", PARAMS)
 def test_tables_are_real_keras_tables(script, pairs):
     summary, models = pairs(script)
     tables = read(render(summary)).tables
@@ -91,7 +92,7 @@ def test_tables_are_real_keras_tables(script, pairs):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+@pytest.mark.parametrize("script", PARAMS)
 def test_every_row_carries_its_derivation(script, lang):
     """The <details> text and the title are the row's lines of ``nncalc explain``."""
     summary = nncalc.summarize(str(script))

@@ -15,8 +15,9 @@ from nncalc.render.json import render, schema  # noqa: E402
 from nncalc.render.keras3 import readable_memory_size  # noqa: E402
 
 from .keras3_tables import HERE, SCRIPTS  # noqa: E402
+from ..helpers import script_params  # noqa: E402
 
-IDS = [s.name for s in SCRIPTS]
+PARAMS = script_params(SCRIPTS)
 
 
 def validator():
@@ -51,7 +52,7 @@ def test_schema_rejects_what_it_should():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+@pytest.mark.parametrize("script", PARAMS)
 def test_output_validates(script, lang):
     doc = json.loads(nncalc.summarize(str(script)).to_json(lang=lang))
     errors = sorted(validator().iter_errors(doc), key=str)
@@ -59,12 +60,12 @@ def test_output_validates(script, lang):
     assert doc["nncalc_version"] == nncalc.__version__
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+@pytest.mark.parametrize("script", PARAMS)
 def test_rows_and_totals_match_real_keras(script, pairs):
     summary, models = pairs(script)
     doc = json.loads(render(summary))
     assert len(doc["models"]) == len(models)
-    for data, (model, table) in zip(doc["models"], models):
+    for data, (_, table) in zip(doc["models"], models):
         assert data["name"] == table.name
         assert data["sequential_like"] == ("Connected to" not in table.header)
         assert len(data["layers"]) == len(table.rows)
@@ -104,6 +105,7 @@ def test_unbuilt_layers_and_several_outputs():
     assert odd["layers"][2]["name"] == "pipe|and<tag>&amp;*_x_*"
 
 
+@pytest.mark.requires("numpy")  # frozen.py fits on numpy arrays
 def test_optimizer_params_appear_after_fit():
     doc = json.loads(nncalc.summarize(str(HERE / "tf_keras_reference" / "frozen.py")).to_json())
     before, after = doc["models"]

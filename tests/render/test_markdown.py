@@ -8,10 +8,11 @@ import nncalc
 from nncalc.render.markdown import escape, render
 
 from .keras3_tables import HERE, SCRIPTS
+from ..helpers import script_params
 
 markdown_it = pytest.importorskip("markdown_it")  # rich's own dependency
 pytestmark = pytest.mark.filterwarnings("ignore:Do not pass an `input_shape`")
-IDS = [s.name for s in SCRIPTS]
+PARAMS = script_params(SCRIPTS)
 PLAIN = {"text", "text_special"}
 
 
@@ -43,7 +44,7 @@ def parse(text: str):
     return [(heading, header[0], rows, totals) for heading, header, rows, totals in models]
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+@pytest.mark.parametrize("script", PARAMS)
 def test_tables_are_real_keras_tables(script, pairs):
     summary, models = pairs(script)
     parsed = parse(render(summary))

@@ -18,6 +18,8 @@ import pytest
 import nncalc
 from nncalc.render import tf_keras
 
+from ..helpers import script_params
+
 REFERENCE = Path(__file__).resolve().parent / "tf_keras_reference"
 SCRIPTS = sorted(REFERENCE.glob("*.py"))
 
@@ -37,7 +39,7 @@ def test_references_exist_and_name_their_source():
     assert "tf_keras 2.21.0" in versions and "tf.keras is tf_keras" in versions
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=[s.name for s in SCRIPTS])
+@pytest.mark.parametrize("script", script_params(SCRIPTS))
 def test_cli_matches_tf_keras(script):
     assert nncalc_tf_keras(script) == script.with_suffix(".txt").read_text()
 
@@ -77,6 +79,7 @@ def test_readable_memory_size():
     assert tf_keras.readable_memory_size(1628200) == "1.55 MB"
 
 
+@pytest.mark.keras
 @pytest.mark.skipif(not os.environ.get("NNCALC_TF_KERAS_PYTHON"),
                     reason="set NNCALC_TF_KERAS_PYTHON to a python with tensorflow and tf_keras")
 def test_references_are_what_tf_keras_prints(tmp_path):

@@ -3,6 +3,7 @@ saved by real Keras, and a small HTTP client."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -127,3 +129,104 @@ def nncalc_command(*args: str, cwd=None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     return subprocess.run([sys.executable, "-m", "nncalc", *args], capture_output=True, text=True,
                           env=env, cwd=cwd)
+
+
+# ---------------------------------------------------------------- the page in a real browser
+CHROMIUM = os.environ.get("NNCALC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def pyodide_files():
+    """Pyodide's checked files (fetched once into the cache, as `.ci/run` does), or skip."""
+    from nncalc.serve import pyodide_release
+
+    if pyodide_release.pyodide_dir() is None:
+        try:
+            pyodide_release.fetch(log=lambda line: None)
+        except (pyodide_release.AssetError, OSError) as error:
+            pytest.skip(f"Pyodide's files are not here and could not be fetched ({error}); "
+                        "run `nncalc serve --fetch-pyodide`")
+    return pyodide_release.pyodide_dir()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (no `playwright install`), or skip."""
+    import shutil
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed "
+                                   "(pip install -e '.[test]'; .ci/run installs it)")
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A browser context whose every request is recorded; requests that leave ``origin`` are
+    refused (the page must work offline) and recorded too."""
+
+    def __init__(self, browser, origin: str, bypass_csp: bool = True, **options):
+        self.origin = origin
+        self.requests, self.outside, self.errors = [], [], []
+        # bypass_csp: Playwright's wait_for_function evaluates strings; the page itself never does
+        self.context = browser.new_context(accept_downloads=True, bypass_csp=bypass_csp, **options)
+        self.context.route("**/*", self._route)
+        self.context.on("request", lambda request: self.requests.append(request))
+
+    def _route(self, route):
+        if route.request.url.startswith(self.origin + "/"):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def page(self, path: str = "/", wait: bool = True):
+        page = self.context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.goto(self.origin + path)
+        if wait:
+            page.wait_for_selector("tr.layer-row", timeout=60000)
+        return page
+
+    def carried(self, secret: bytes) -> list[str]:
+        """The requests whose URL, headers or body hold any 48-byte piece of ``secret``: as it
+        is, percent-encoded, or base64-encoded at any alignment."""
+        pieces = [secret[i:i + 48] for i in range(0, max(1, len(secret) - 47), 48)]
+        forms = set()
+        for piece in pieces:
+            forms.add(piece)
+            for k in range(3):  # base64 of a stream that holds the piece, whatever its offset
+                whole = piece[k:len(piece) - (len(piece) - k) % 3]
+                if len(whole) >= 12:
+                    forms.add(base64.b64encode(whole))
+        found = []
+        for request in self.requests:
+            body = request.post_data_buffer or b""
+            texts = [request.url, json.dumps(request.headers), body.decode("latin-1")]
+            hay = [t.encode("latin-1", "replace") for t in texts]
+            hay += [urllib.parse.unquote_to_bytes(t.replace("+", " ")) for t in texts]
+            if any(form in part for form in forms for part in hay):
+                found.append(f"{request.method} {request.url[:120]}")
+        return found
+
+    def close(self):
+        self.context.close()
+
+
+def wait_for_new_result(page, action, timeout=60000):
+    """Do ``action`` and wait until the page has shown the answer (or error) it caused."""
+    before = int(page.get_attribute("body", "data-runs") or 0)
+    action()
+    page.wait_for_function(f"Number(document.body.dataset.runs || 0) > {before}", timeout=timeout)
+
+
+def cli_json(path, *options: str) -> dict:
+    """``nncalc summary PATH --format json OPTIONS``: the figures the page must show."""
+    done = nncalc_command("summary", str(path), "--format", "json", *options)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)

@@ -77,8 +77,9 @@ def test_concurrent_requests_get_an_answer_or_busy(client, server, seed_code, ke
     assert set(statuses) <= {200, 429, 503}, statuses
     assert statuses.count(200) >= 1
     for status, headers, answer in results:
-        if status == 503:
-            assert set(answer) == {"error"} and "busy" in answer["error"] and headers["Retry-After"] == "1"
+        if status == 503:  # every worker busy, or this address over its share of connections
+            assert set(answer) == {"error"} and headers["Retry-After"] == "1"
+            assert "busy" in answer["error"] or "too many connections" in answer["error"], answer
         elif status == 429:
             assert set(answer) == {"error"} and "your address" in answer["error"] and int(headers["Retry-After"]) >= 1
         else:

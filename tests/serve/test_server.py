@@ -243,6 +243,7 @@ def test_nncalc_serve_command(seed_code, keras_files):
     assert "127.0.0.1" in proc.stderr.read()
 
 
+@pytest.mark.jail
 def test_nncalc_serve_code_api_command(seed_code):
     need_bwrap()
     proc, client = start_command("--code-api", "--bwrap", BWRAP)

@@ -8,7 +8,12 @@ the summary (:class:`ModelAnalysis`), which renderers only format.
 from __future__ import annotations
 
 from ..core.records import field, record
-from typing import Optional
+from typing import TYPE_CHECKING, Optional, Union
+
+if TYPE_CHECKING:
+    from ..core.cost import Cost
+    from ..core.tf_flops import TFConventionCost
+    from .memory import MemoryReport
 
 
 @record
@@ -37,8 +42,8 @@ class ModelAnalysis:
     """The model-wide figures (the per-row ones live on each row)."""
 
     options: AnalysisOptions
-    cost: object = None  # nncalc.core.cost.Cost: total MACs and FLOPs per sample
-    memory: object = None  # nncalc.analysis.memory.MemoryReport
+    cost: Optional[Union[Cost, TFConventionCost]] = None  # total MACs and FLOPs per sample
+    memory: Optional[MemoryReport] = None
     receptive_field: Optional[list] = field(default=None)  # ReceptiveField of each model output
 
 

@@ -17,7 +17,7 @@ Conventions (README, "Memory"):
 from __future__ import annotations
 
 import math
-from ..core.records import field, record
+from ..core.records import record
 from typing import Optional
 
 from ..core.dtypes import DTYPE_BITS
@@ -68,7 +68,6 @@ class MemoryReport:
     activation_bytes: Optional[float]  # every layer output, one sample
     peak_inference_bytes: Optional[float]  # one sample
     unknown: Optional[Text] = None  # why activation figures are unknown
-    notes: list = field(default_factory=list)
 
     @property
     def training_activation_bytes(self) -> Optional[float]:
@@ -78,7 +77,8 @@ class MemoryReport:
     def training_bytes(self) -> Optional[float]:
         if self.activation_bytes is None:
             return None
-        return self.weight_bytes + self.gradient_bytes + self.optimizer_bytes + self.training_activation_bytes
+        return (self.weight_bytes + self.gradient_bytes + self.optimizer_bytes
+                + self.activation_bytes * self.batch_size)  # (training_activation_bytes)
 
     @property
     def inference_bytes(self) -> Optional[float]:

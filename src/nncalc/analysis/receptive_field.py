@@ -65,7 +65,7 @@ class Window:
     kernel: int = 1
     stride: int = 1
     dilation: int = 1
-    pad: Optional[Fraction] = 0
+    pad: Optional[int | Fraction] = 0
     transposed: bool = False
 
     @property
@@ -229,7 +229,7 @@ def _k1(w: Window) -> str:
     return f"{w.dilation} × ({w.kernel} - 1)"
 
 
-def union(fields: list) -> ReceptiveField:
+def union(fields: list) -> Optional[ReceptiveField]:
     """A merge of branches: per axis the smallest interval holding every branch's field."""
     known = [f for f in fields if f is not None]
     if not known:
@@ -277,6 +277,7 @@ STOPS = {"Flatten", "Reshape", "Permute", "RepeatVector"}
 def _mixed_axes(op, rank: int) -> set:
     """The axes a per-position layer reduces or mixes (its ``axis``; Dense: the last one)."""
     name = type(op).__name__
+    axes: list | tuple
     if name == "Dense":
         axes = [-1]
     elif name in ("Softmax", "LayerNormalization", "RMSNormalization", "UnitNormalization"):

@@ -38,8 +38,9 @@ def standardize_tuple(value, n: int, name: str, allow_zero: bool = False) -> tup
     return values
 
 
-def standardize_padding(value, allow_causal: bool = False) -> str:
-    """'VALID' -> 'valid'; only 'valid', 'same' (and 'causal' for 1D convolutions)."""
+def standardize_padding(value, allow_causal: bool = False) -> str | list | tuple:
+    """'VALID' -> 'valid'; only 'valid', 'same' (and 'causal' for 1D convolutions); explicit
+    per-side paddings (a list or tuple) are returned as they are."""
     if isinstance(value, (list, tuple)):
         return value
     padding = str(value).lower()

@@ -113,9 +113,10 @@ class Cost:
 
     @property
     def flops(self) -> Optional[int]:
-        if not self.known:
+        macs = self.macs  # None when not known
+        if macs is None:
             return None
-        return 2 * self.macs + sum(t.value for t in self.terms if t.kind == "flops")
+        return 2 * macs + sum(t.value for t in self.terms if t.kind == "flops")
 
     def why_unknown(self) -> Optional[Text]:
         """The reason the figures are unknown, or None."""

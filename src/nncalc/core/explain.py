@@ -9,7 +9,6 @@ and need no translation.
 
 from __future__ import annotations
 
-import math
 from typing import Optional, Union
 
 from .records import field, record
@@ -27,6 +26,8 @@ class Text:
 
 
 Label = Union[Text, str]
+# A derived figure: a count or a size (None: unknown), a shape, several shapes, or words.
+Figure = Union[int, float, tuple, list, str, None]
 
 
 def say(label: Optional[Label], lang: str) -> str:
@@ -43,7 +44,7 @@ class Step:
     topic: str  # "params" | "weight" | "shape" | "macs" | "flops" | "cost_term" | "cost" | ...
     label: Label
     formula: Label  # plain math, or a Text when it has words (``128 × 128 output positions``)
-    value: object
+    value: Figure
     rule: Optional[Label] = None
 
 
@@ -58,16 +59,6 @@ class Derived:
 def num(n) -> str:
     """``401920`` -> ``401,920``; ``None`` stays ``None``."""
     return "None" if n is None else f"{n:,}"
-
-
-def product(factors) -> Derived:
-    """``a × b × c`` (an empty product is 1)."""
-    factors = list(factors)
-    if not factors:
-        return Derived(1, "1")
-    if any(f is None for f in factors):
-        return Derived(None, " × ".join(num(f) for f in factors))
-    return Derived(math.prod(factors), " × ".join(num(f) for f in factors))
 
 
 def shape_text(shape) -> str:

@@ -17,6 +17,7 @@ import math
 import os
 import sys
 import warnings
+from types import FrameType
 from typing import Optional
 
 from ..errors import LayerError, NncalcError, Unsupported
@@ -34,7 +35,8 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _user_stacklevel() -> int:
     """The ``stacklevel`` that points a warning at the user's line, not at nncalc's code."""
-    frame, level = sys._getframe(1), 1
+    frame: Optional[FrameType] = sys._getframe(1)
+    level = 1
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
         frame, level = frame.f_back, level + 1
     return level
@@ -161,7 +163,7 @@ def _build_wrapper(build, user: bool):
             self.built = True
         return result
 
-    wrapper._nncalc_wrapped = True
+    wrapper._nncalc_wrapped = True  # type: ignore[attr-defined]  # (a mark on the function)
     return wrapper
 
 
@@ -190,6 +192,11 @@ def _is_graph_model(layer) -> bool:
 
 class Layer:
     """Base of every layer. Holds name, dtype policy, trainable flag, weights and call nodes."""
+
+    # Set in __init__ through __dict__ (see _UNTRACKED): declared here for type checkers.
+    _layers: list[Layer]
+    _trainable_variables: list[Weight]
+    _non_trainable_variables: list[Weight]
 
     # Keyword arguments every Keras layer accepts besides its own.
     def __init__(

@@ -13,12 +13,25 @@ in order, defaults, ``field(default_factory=..., repr=False, compare=False)``, a
         zh: str = ""
 
 No inheritance of fields between records, no ``__post_init__``, no ordering: add them
-here when a class needs them.
+here when a class needs them. Type checkers see records as dataclasses
+(``typing.dataclass_transform``; on Python 3.10 the marker exists for them only).
 """
 
 from __future__ import annotations
 
-_MISSING = object()
+import sys
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+elif TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+    def dataclass_transform(**_):  # Python 3.10 at run time: nothing to mark (typing_extensions not imported)
+        return lambda function: function
+
+_MISSING: Any = object()
+_C = TypeVar("_C", bound=type)
 
 
 class FrozenRecordError(AttributeError):
@@ -33,8 +46,9 @@ class Field:
         self.repr, self.compare = repr, compare
 
 
-def field(*, default=_MISSING, default_factory=_MISSING, repr=True, compare=True) -> Field:
-    """A field's options, as ``dataclasses.field``."""
+def field(*, default: Any = _MISSING, default_factory: Any = _MISSING, repr: bool = True,
+          compare: bool = True) -> Any:
+    """A field's options, as ``dataclasses.field`` (typed ``Any``, as the field's value)."""
     return Field(default, default_factory, repr, compare)
 
 
@@ -46,7 +60,16 @@ def _frozen_delattr(self, name):
     raise FrozenRecordError(f"cannot delete field '{name}'")
 
 
-def record(cls=None, *, frozen: bool = False):
+@overload
+def record(cls: _C, /) -> _C: ...
+
+
+@overload
+def record(cls: None = None, /, *, frozen: bool = False) -> Callable[[_C], _C]: ...
+
+
+@dataclass_transform(field_specifiers=(field,))
+def record(cls=None, /, *, frozen: bool = False):
     """Make ``cls`` a record of its annotated fields (``@record`` or ``@record(frozen=True)``)."""
     if cls is None:
         return lambda c: _make(c, frozen)
@@ -109,5 +132,5 @@ def _make(cls, frozen: bool):
         cls.__hash__ = lambda self: hash(tuple(getattr(self, n) for n in compared))
     else:
         cls.__hash__ = None  # mutable and compared by value: unhashable, as a dataclass
-    cls.__match_args__ = tuple(fields)
+    cls.__match_args__ = tuple(fields)  # type: ignore[misc]  # (made here, as dataclass does)
     return cls

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
+
+if TYPE_CHECKING:
+    from .layer import Layer
 
 from .naming import auto_name
 
@@ -12,7 +15,7 @@ Shape = tuple  # a tuple of int | None
 class KerasHistory(NamedTuple):
     """Which call produced a tensor: ``layer._inbound_nodes[node_index]``, output ``tensor_index``."""
 
-    operation: object
+    operation: Layer  # (or an Operation, a Layer too)
     node_index: int
     tensor_index: int
 
@@ -125,13 +128,14 @@ class KerasTensor(TensorOperators):
 
 def flatten(structure) -> list:
     """Flatten nested lists/tuples/dicts (dicts by sorted key, like ``keras.tree``)."""
+    items: list | tuple
     if isinstance(structure, dict):
         items = [structure[key] for key in sorted(structure)]
     elif isinstance(structure, (list, tuple)) and not isinstance(structure, KerasHistory):
         items = structure
     else:
         return [structure]
-    result = []
+    result: list = []
     for item in items:  # (leaves appended here: no call per tensor)
         if isinstance(item, (dict, list, tuple)):
             result += flatten(item)
@@ -152,7 +156,7 @@ def standardize_shape(shape) -> Shape:
     if not hasattr(shape, "__iter__"):
         raise ValueError(f"Cannot convert '{shape}' to a shape.")
     shape = tuple(shape)
-    result = []
+    result: list[Optional[int]] = []
     for dim in shape:
         if dim is None:
             result.append(None)

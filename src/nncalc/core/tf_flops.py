@@ -312,8 +312,8 @@ def einsum_ops(equation: str, x_shape, y_shape) -> dict:
         for letter, dim in zip(letters, shape):
             if dim is not None:
                 sizes[letter] = dim
-    letters = set("".join(inputs))
-    return ops((op, 2 * dims([sizes.get(l) for l in letters], "an einsum dimension")))
+    used = set("".join(inputs))
+    return ops((op, 2 * dims([sizes.get(letter) for letter in used], "an einsum dimension")))
 
 
 def einsum_output_shape(equation: str, x_shape, y_shape) -> tuple:

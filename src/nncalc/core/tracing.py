@@ -308,7 +308,7 @@ class TrackedList(list):
             self._owner._track(item)
         super().__setitem__(index, value)
 
-    def __iadd__(self, values):
+    def __iadd__(self, values):  # type: ignore[misc]  # (list's own: any iterable, in place)
         self.extend(values)
         return self
 

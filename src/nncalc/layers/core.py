@@ -510,7 +510,7 @@ def einsum_shapes(equation, bias_axes, input_shape, partial_output_shape):
     letters from the first of ``bias_axes`` on, 1 on the letters not in ``bias_axes``.
     """
     text = equation.replace("...", "0")
-    for pattern, left in _EINSUM_FORMS:
+    for pattern, left in _EINSUM_FORMS:  # noqa: B007 (``left``: the form found, read after the loop)
         match = re.match(pattern, text)
         if match:
             break
@@ -584,7 +584,7 @@ def einsum_axes(equation, input_shape, kernel_shape):
     for are kept axes; the batch axis is the input's first axis.
     """
     text = equation.replace("...", "0")
-    for pattern, left in _EINSUM_FORMS:
+    for pattern, left in _EINSUM_FORMS:  # noqa: B007 (``left``: the form found, read after the loop)
         match = re.match(pattern, text)
         if match:
             break

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 from ..core import cost
-from ..core import tf_flops
 from ..core.args import standardize_data_format
 from ..core.explain import Text, identity_shape_steps
 from ..core.layer import InputSpec, Layer

@@ -12,7 +12,6 @@ import numbers
 
 from ..core.args import standardize_data_format, standardize_tuple
 from ..core import cost
-from ..core import tf_flops
 from ..core.cost import Factor
 from ..core.explain import OUTPUT_SHAPE, Derived, Step, Text, num, shape_text
 from ..core.layer import InputSpec, Layer

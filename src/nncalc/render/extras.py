@@ -9,7 +9,7 @@ a line names a batch size; ``?`` marks a figure that is unknown (``--explain`` s
 from __future__ import annotations
 
 from ..core.records import record
-from typing import Callable, Optional
+from typing import Callable, Literal, Optional
 
 from ..summary import LayerRow, ModelSummary
 
@@ -50,7 +50,7 @@ class Column:
     header: str
     width: int
     cell: Callable[[LayerRow], str]
-    justify: str = "right"
+    justify: Literal["left", "right"] = "right"
 
 
 def _rf_cell(row: LayerRow) -> str:
@@ -109,13 +109,14 @@ def footer_lines(summary: ModelSummary, lang: str = "en") -> list[tuple[str, str
         c = analysis.cost
         if c.macs is None:
             reason = c.why_unknown()
+            assert reason is not None  # (unknown figures have their reason)
             lines.append((t("Total MACs", "乘加总数 MACs"), t(reason.en, reason.zh)))
             lines.append((t("Total FLOPs", "浮点运算总数 FLOPs"), t("unknown", "未知")))
         else:
             per = t("per sample", "每个样本")
             lines.append((t("Total MACs", "乘加总数 MACs"), f"{c.macs:,} ({si(c.macs)}) {per}"))
             if analysis.options.flops_convention == "tf":
-                by_op = " + ".join(f"{op} {v:,}" for op, v in (c.by_op or {}).items())
+                by_op = " + ".join(f"{op} {v:,}" for op, v in (getattr(c, "by_op", None) or {}).items())
                 lines.append((t("Total FLOPs (TensorFlow profiler, batch 1)", "浮点运算总数 FLOPs（TensorFlow 分析器，批大小 1）"),
                               f"{c.flops:,} ({si(c.flops)})" + (f" = {by_op}" if by_op else "")
                               if c.flops is not None else t("unknown", "未知")))
@@ -128,6 +129,7 @@ def footer_lines(summary: ModelSummary, lang: str = "en") -> list[tuple[str, str
         if m.unknown is not None:
             lines.append((t("Activations", "激活值"), t(f"unknown ({m.unknown.en})", f"未知（{m.unknown.zh}）")))
         else:
+            assert m.peak_inference_bytes is not None  # (activation figures are known)
             lines.append((t("Activations per sample", "每个样本的激活值"),
                           t(f"{memory(m.activation_bytes)} (all layer outputs), "
                             f"{memory(m.peak_inference_bytes)} at the inference peak",

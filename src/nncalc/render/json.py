@@ -110,14 +110,14 @@ def add_row_analysis(data: dict, row: LayerRow, options, lang: str) -> None:
         data["activation_bytes"] = None if row.activation_bytes is None else _bytes(row.activation_bytes)
     if options.receptive_field:
         rf = row.receptive_field
-        data["receptive_field"] = rf.to_json() if hasattr(rf, "to_json") else rf
+        data["receptive_field"] = rf.to_json() if rf is not None else None
 
 
 def analysis_dict(analysis, lang: str) -> dict:
     """A model's totals beyond Keras': MACs, FLOPs, memory."""
     from ..core.explain import say
 
-    data = {}
+    data: dict = {}
     if analysis.cost is not None:
         reason = analysis.cost.why_unknown()
         data.update(macs=analysis.cost.macs, flops=analysis.cost.flops,

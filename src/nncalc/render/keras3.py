@@ -56,7 +56,7 @@ def terminal_columns() -> int:
         columns = 0
     if columns <= 0:
         try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]  # (None: AttributeError)
         except (AttributeError, ValueError, OSError):
             columns = 80
         columns = columns or 80
@@ -206,12 +206,12 @@ def _plain_text(summary: ModelSummary, width: int, line_length, positions, show_
     if summary.optimizer_params is not None:
         totals.append((" Optimizer params: ", summary.optimizer_params, summary.optimizer_bytes))
     total_lines = [f"{label}{count:,} ({readable_memory_size(size)})" for label, count, size in totals]
-    footers = [f" {label}: {value}" for label, value in footers]
-    if not all(tt.safe(text) and "[" not in text and "\\" not in text for text in [title, *footers]):
+    footer_texts = [f" {label}: {value}" for label, value in footers]
+    if not all(tt.safe(text) and "[" not in text and "\\" not in text for text in [title, *footer_texts]):
         return None
     parts = [tt.paragraph(title, width), tt.table(header, alignment, drawn, rows, width)]
     parts += [tt.paragraph(text, width) for text in total_lines]
-    parts += [text + "\n" for text in footers]
+    parts += [text + "\n" for text in footer_texts]
     return "".join(parts)
 
 

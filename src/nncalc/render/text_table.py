@@ -87,6 +87,7 @@ def console_width(to_stdout: bool) -> Optional[int]:
                 except (AttributeError, ValueError):
                     pass
     columns = environ.get("COLUMNS")
+    width: Optional[int]
     if columns is not None and columns.isdigit():
         width = int(columns)
     else:

@@ -123,7 +123,7 @@ def _tree(rows: list[LayerRow]) -> list[tuple[LayerRow, list]]:
     for row in rows:
         while stack[-1][0] >= row.depth:
             stack.pop()
-        node = (row, [])
+        node: tuple[LayerRow, list] = (row, [])
         stack[-1][1].append(node)
         stack.append((row.depth, node[1]))
     return root

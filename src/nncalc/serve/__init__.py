@@ -12,6 +12,13 @@
   hook (an extra layer, not a boundary), then runs the pasted code (or reads the uploaded
   file) exactly as ``nncalc summary`` would.
 * :mod:`nncalc.serve.throttle` — denial-of-service limits per client address and in all.
+* :mod:`nncalc.serve.assets` — what the page needs to run nncalc in the browser
+  (``assets.json``, served by the server) and the static export (``--export DIR``), from
+  :mod:`nncalc.serve.pyodide_release` (the pinned Pyodide: fetch, checks, byte code) and
+  :mod:`nncalc.serve.wheels` (nncalc and rich as wheels, a memory snapshot with nncalc
+  imported); :mod:`nncalc.serve.browser` is the Python the page's Web Worker calls, and
+  :mod:`nncalc.serve.bytecode` runs in Pyodide under Node to compile its byte code.
 
-Pasted code never runs in the server's process. Nothing here is imported by ``import nncalc``.
+The page runs pasted code in the browser (Pyodide); the server runs it only with
+``--code-api``, and never in its own process. Nothing here is imported by ``import nncalc``.
 """

@@ -84,10 +84,11 @@ import json, sys, sysconfig
 p = json.loads(sys.argv[1]); sys.path[:0] = p["first"]; sys.path += p["last"]
 from nncalc.serve import worker
 worker.preload("model.h5")
-try:
-    import h5py
-except Exception:
-    pass
+for name in ("h5py", "ctypes"):  # ctypes: libffi is mapped only by it (or by numpy/h5py)
+    try:
+        __import__(name)
+    except Exception:
+        pass
 maps = set()
 with open("/proc/self/maps") as f:
     for line in f:

@@ -21,12 +21,12 @@ import json
 import os
 import re
 import threading
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import openapi
+from .assets import Assets, missing_note
 from .sandbox import Limits, SandboxFailure, run_request
-from .throttle import ClientLimits, Clients, DeadlineReader, retry_after
+from .throttle import ClientLimits, Clients, DeadlineReader, LingeringCloser, retry_after
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
@@ -148,7 +148,10 @@ class Handler(BaseHTTPRequestHandler):
                              "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'")
         for key, value in extra:
             self.send_header(key, value)
-        self.connection.settimeout(self.server.client_limits.write_seconds)  # a client that does not read
+        # a client that does not read; a large file (Pyodide's 9.6 MB) gets time at the slowest rate
+        # a body is accepted at, as a slow connection needs
+        limits = self.server.client_limits
+        self.connection.settimeout(limits.write_seconds + len(body) / limits.body_bytes_per_second)
         try:
             self.end_headers()
             if self.command != "HEAD":
@@ -172,6 +175,9 @@ class Handler(BaseHTTPRequestHandler):
             name, content_type = STATIC[path]
             with open(os.path.join(HERE, "static", name), "rb") as f:
                 return self._send(200, f.read(), content_type)
+        asset = self.server.assets.get(path)  # Pyodide's files, the wheels, the page's modules
+        if asset is not None:
+            return self._send(200, *asset)
         if path == "/favicon.ico":
             return self._send(204, b"", "image/x-icon")
         if path.startswith("/api/"):
@@ -278,6 +284,8 @@ class CalculatorServer(ThreadingHTTPServer):
         # Built afresh (the shipped openapi.json is the same text; a test keeps them equal), so
         # that the served document always has the summary schema of this nncalc.
         self.openapi_bytes = openapi.text().encode("utf-8")
+        self.assets = Assets()
+        self.lingering = LingeringCloser()
 
     def run(self, filename: str, content: bytes, options: dict) -> dict:
         """One summary request: in the jail when the code API is on, else in the sandbox."""
@@ -298,7 +306,7 @@ class CalculatorServer(ThreadingHTTPServer):
                                 % (len(body), body))
             except OSError:
                 pass
-            self.shutdown_request(request)
+            self.lingering.close(request)  # closing with its request unread would reset it
             return
         try:
             super().process_request(request, client_address)
@@ -306,6 +314,12 @@ class CalculatorServer(ThreadingHTTPServer):
             self.clients.disconnect(address)
             self.shutdown_request(request)
             raise
+
+    def server_close(self):
+        super().server_close()
+        lingering = getattr(self, "lingering", None)  # None: __init__ failed before making it
+        if lingering is not None:
+            lingering.stop()
 
     def process_request_thread(self, request, client_address):
         try:
@@ -334,6 +348,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, **kwargs) -> int:
         print(f"nncalc: error: cannot serve on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 2
     print(f"nncalc web calculator on {server.url}/ (Ctrl+C stops it)", file=sys.stderr)
+    if server.assets.pyodide is None:
+        print(missing_note(), file=sys.stderr)
     if server.code_api:
         print("nncalc: note: the code API is on: each request's code runs in a bubblewrap jail "
               "(see README, Web calculator)", file=sys.stderr)

@@ -5,6 +5,9 @@
   token bucket of summary requests per address: ``burst`` at once, then ``rate`` per second.
   A client over a limit gets ``429`` (with ``Retry-After``) or, for connections, ``503``, and
   never holds more than its share: the others are still served.
+* :class:`LingeringCloser` — connections refused at once (too many) are answered, then closed
+  only once the client has stopped sending (or after a short bound): closing a socket that
+  still has unread bytes resets the connection, and the client would lose the answer.
 * :class:`DeadlineReader` — the request's bytes, read with one deadline for the whole request
   line and headers and one for the body (a minimum rate), however slowly a client sends them
   (a "slowloris" client that sends a byte every few seconds is cut off at the deadline).
@@ -14,6 +17,8 @@ from __future__ import annotations
 
 import io
 import math
+import selectors
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -108,6 +113,98 @@ class Clients:
         for address, (tokens, then) in list(self.buckets.items()):
             if tokens + (now - then) * limits.rate >= limits.burst and address not in self.jobs:
                 del self.buckets[address]
+
+
+class LingeringCloser:
+    """Closes refused connections gracefully, in one thread for all of them.
+
+    ``close(sock)`` ends our side (``shutdown(SHUT_WR)``: the answer already sent is followed by
+    the end of the stream), then reads and discards what the client still sends until it
+    closes its side, ``max_bytes`` have come or ``seconds`` have passed, and only then closes
+    the socket. At most ``max_sockets`` linger at once; beyond that a socket is closed at once
+    (a flood of refused connections costs one bounded thread, never one thread each)."""
+
+    def __init__(self, seconds: float = 2.0, max_bytes: int = 256 * 1024, max_sockets: int = 256):
+        self.seconds, self.max_bytes, self.max_sockets = seconds, max_bytes, max_sockets
+        self.selector = selectors.DefaultSelector()
+        self.lock = threading.Lock()
+        self.pending: list = []  # sockets handed over, registered by the thread
+        self.wake_r, self.wake_w = socket.socketpair()
+        self.wake_r.setblocking(False)
+        self.selector.register(self.wake_r, selectors.EVENT_READ, None)
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, name="nncalc-lingering-close", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Close every lingering socket and end the thread (the server is closing)."""
+        self.stopped = True
+        try:
+            self.wake_w.send(b"x")
+        except OSError:
+            pass
+        self.thread.join(5)
+
+    def close(self, sock) -> None:
+        try:
+            sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        with self.lock:
+            if len(self.selector.get_map()) + len(self.pending) > self.max_sockets:
+                sock.close()
+                return
+            self.pending.append(sock)
+        try:
+            self.wake_w.send(b"x")
+        except OSError:
+            pass
+
+    def _run(self) -> None:
+        while not self.stopped:
+            now = time.monotonic()
+            for key in list(self.selector.get_map().values()):
+                if key.data is not None and key.data[0] <= now:
+                    self._drop(key.fileobj)
+            for key, _ in self.selector.select(timeout=0.5):
+                if key.data is None:  # woken: register what was handed over
+                    try:
+                        self.wake_r.recv(4096)
+                    except OSError:
+                        pass
+                    with self.lock:
+                        pending, self.pending = self.pending, []
+                    for sock in pending:
+                        sock.setblocking(False)
+                        self.selector.register(sock, selectors.EVENT_READ,
+                                               [time.monotonic() + self.seconds, 0])
+                    continue
+                try:
+                    data = key.fileobj.recv(65536)
+                except (BlockingIOError, InterruptedError):
+                    continue
+                except OSError:
+                    data = b""
+                key.data[1] += len(data)
+                if not data or key.data[1] >= self.max_bytes:
+                    self._drop(key.fileobj)
+        for key in list(self.selector.get_map().values()):
+            if key.data is not None:
+                self._drop(key.fileobj)
+        with self.lock:
+            for sock in self.pending:
+                sock.close()
+            self.pending = []
+        self.selector.close()
+        self.wake_r.close()
+        self.wake_w.close()
+
+    def _drop(self, sock) -> None:
+        try:
+            self.selector.unregister(sock)
+        except (KeyError, ValueError):
+            pass
+        sock.close()
 
 
 def retry_after(seconds: float) -> str:

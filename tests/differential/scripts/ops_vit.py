@@ -18,7 +18,7 @@ x = ops.image.extract_patches(images, patch)
 x = ops.reshape(x, (-1, num_patches, patch * patch * 3))
 x = layers.Dense(dim)(x) + position_encoding
 
-for block in range(2):
+for _ in range(2):
     h = layers.LayerNormalization(epsilon=1e-6)(x)
     q = ops.reshape(layers.Dense(dim)(h), (-1, num_patches, heads, dim // heads))
     k = ops.reshape(layers.Dense(dim)(h), (-1, num_patches, heads, dim // heads))

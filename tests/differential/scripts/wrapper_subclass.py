@@ -1,6 +1,6 @@
 # A user's wrapper: keras.layers.Wrapper subclassed with a call() (and arithmetic on its weights).
 import keras
-from keras import layers, ops
+from keras import layers
 
 
 class Doubled(layers.Wrapper):

@@ -1,4 +1,5 @@
 import keras_hub
+import keras
 m = keras_hub.models.MistralBackbone(vocabulary_size=100, num_layers=2, num_query_heads=4, num_key_value_heads=2, hidden_dim=32, intermediate_dim=64, head_dim=16)
 m.summary()
 keras_hub.models.MistralCausalLM(backbone=m, preprocessor=None).summary()
@@ -15,5 +16,4 @@ m.summary()
 keras_hub.models.Phi3CausalLM(backbone=m, preprocessor=None).summary()
 m = keras_hub.models.Phi3Backbone(vocabulary_size=100, num_layers=1, num_query_heads=4, num_key_value_heads=2, hidden_dim=32, intermediate_dim=64, rope_scaling_type="su", rope_scaling_short_factor=[1.0]*4, rope_scaling_long_factor=[2.0]*4, max_sequence_length=8192)
 m.summary()
-import keras
 keras.layers.Dropout(0.1).name and print(keras.layers.Dropout(0.1).name, keras.layers.Dense(3).name)

@@ -1,4 +1,5 @@
 import keras_hub
+import keras
 m = keras_hub.models.ViTBackbone(image_shape=(32, 32, 3), patch_size=8, num_layers=2, num_heads=4, hidden_dim=32, mlp_dim=64)
 m.summary()
 keras_hub.models.ViTImageClassifier(backbone=m, num_classes=10, preprocessor=None).summary()
@@ -12,5 +13,4 @@ t = keras_hub.models.CLIPTextEncoder(vocabulary_size=100, embedding_dim=32, hidd
 v.summary()
 t.summary()
 keras_hub.models.CLIPBackbone(v, t, projection_dim=24).summary()
-import keras
 print(keras.layers.Dropout(0.1).name, keras.layers.Dense(3).name)

@@ -190,7 +190,7 @@ def _constructor(variant):
     width, depth, size, dropout = VARIANTS[variant]
 
     def constructor(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
-                    classes=1000, classifier_activation="softmax", name=f"efficientnet{variant.lower()}"):
+                    classes=1000, classifier_activation="softmax", name=f"efficientnet{variant.lower()}"):  # noqa: B008 (per variant)
         return EfficientNet(width, depth, size, dropout, name=name, include_top=include_top, weights=weights,
                             input_tensor=input_tensor, input_shape=input_shape, pooling=pooling, classes=classes,
                             classifier_activation=classifier_activation, weights_name=variant.lower())

@@ -9,7 +9,6 @@ layers, else a dense ``Qwen3MoeMLP``. Every expert runs on every token (see :mod
 from __future__ import annotations
 
 from ...keras import layers
-from ..layers.rms_normalization import RMSNorm
 from .backbone import Backbone
 from .llama import RotaryAttention
 from .mixtral import MoeDecoder, SparseMoeBlock

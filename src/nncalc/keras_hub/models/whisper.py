@@ -12,7 +12,7 @@ bias) → ``decoder_layer_norm``.
 from __future__ import annotations
 
 from ...keras import activations, layers, ops
-from ..layers.base import HubLayer, build_layer
+from ..layers.base import HubLayer
 from ..layers.cached_multi_head_attention import CachedMultiHeadAttention
 from ..layers.position_embedding import PositionEmbedding
 from ..layers.token_and_position_embedding import TokenAndPositionEmbedding
