@@ -67,6 +67,16 @@ def _shipped_presets():
                   if not config.get("quantized") and not config.get("unsupported"))
 
 
+def test_preset_files_are_the_listed_ones():
+    """preset_utils reads the data files it lists (pkgutil: no directory listing in a zipped wheel)."""
+    from pathlib import Path
+
+    from nncalc.keras_hub.models import preset_utils
+
+    directory = Path(preset_utils.__file__).resolve().parents[1] / "presets"
+    assert sorted(p.stem for p in directory.glob("*.json")) == sorted(preset_utils.PRESET_FILES)
+
+
 def test_every_supported_family_preset_is_shipped():
     """Each built-in preset of a supported family is known to nncalc (built, or refused by name)."""
     missing = sorted(n for n, (family, _) in METADATA.items() if family in SUPPORTED and n not in preset_index())

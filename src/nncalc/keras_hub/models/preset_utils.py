@@ -21,21 +21,21 @@ import os
 
 from ...errors import Unsupported
 
-_PRESET_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "presets")
 _index = None
+# The data files (``presets/<family>.json``): keras_hub's family directories that ship presets.
+PRESET_FILES = ("bert", "clip", "falcon", "gemma", "gemma3", "gpt2", "llama", "llama3", "mistral", "mixtral", "opt",
+                "phi3", "qwen", "qwen3", "qwen3_moe", "qwen_moe", "roberta", "t5", "vit", "whisper")
 
 
 def preset_index() -> dict:
     """preset name -> (family module, backbone config {"class_name", "config"}), read once."""
     global _index
     if _index is None:
+        import pkgutil  # package data through nncalc's loader: also inside a zipped wheel
+
         index = {}
-        for filename in sorted(os.listdir(_PRESET_DIR)):
-            if not filename.endswith(".json"):
-                continue
-            with open(os.path.join(_PRESET_DIR, filename), encoding="utf-8") as file:
-                data = json.load(file)
-            family = filename[:-len(".json")]
+        for family in PRESET_FILES:
+            data = json.loads(pkgutil.get_data("nncalc", f"keras_hub/presets/{family}.json").decode("utf-8"))
             for name, config_id in data["presets"].items():
                 index[name] = (family, data["configs"][config_id])
         _index = index
