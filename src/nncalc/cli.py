@@ -174,7 +174,7 @@ def _analysis_options(args):
             raise NncalcError(f"{name} is for language models (a Hugging Face config.json), not Keras models")
     return AnalysisOptions(flops=args.flops, memory=args.memory, receptive_field=args.receptive_field,
                            batch_size=args.batch_size or 32, optimizer=args.optimizer,
-                           flops_convention=args.flops_convention)
+                           flops_convention=args.flops_convention, sequence_length=args.seq_len)
 
 
 def _summarize_script(args) -> int:

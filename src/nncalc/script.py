@@ -3,7 +3,8 @@
 Every import form users write resolves to :mod:`nncalc.keras`: ``import keras``,
 ``from keras import layers``, ``from keras.layers import Dense``,
 ``from tensorflow import keras``, ``from tensorflow.keras.models import Sequential``,
-``import tensorflow as tf; tf.keras...`` (and ``tf_keras``, ``keras_core``).
+``import tensorflow as tf; tf.keras...`` (and ``tf_keras``, ``keras_core``); ``keras_hub``
+resolves to :mod:`nncalc.keras_hub`.
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ ALIASES = {
     "keras_core": "nncalc.keras",
     "tensorflow": "nncalc.keras.tensorflow",
     "tensorflow.keras": "nncalc.keras",
+    "keras_hub": "nncalc.keras_hub",
 }
 
 
 def target_module(fullname: str) -> Optional[str]:
     """``tensorflow.keras.layers`` -> ``nncalc.keras.layers``; None if not ours to answer."""
-    for prefix in ("tensorflow.keras", "keras", "tf_keras", "keras_core"):
+    for prefix in ("tensorflow.keras", "keras", "tf_keras", "keras_core", "keras_hub"):
         if fullname == prefix or fullname.startswith(prefix + "."):
             return ALIASES[prefix] + fullname[len(prefix):]
     if fullname == "tensorflow":

@@ -28,6 +28,9 @@ class AnalysisOptions:
     # "nncalc" (nncalc.core.cost) or "tf": the FLOPs column and total are TensorFlow's profiler
     # count at batch 1 (nncalc.core.tf_flops); the MACs column stays nncalc's.
     flops_convention: str = "nncalc"
+    # keras_hub models built by a script: the length of their token sequences (their inputs'
+    # `None` axis), so that FLOPs and activations have a value (--seq-len).
+    sequence_length: Optional[int] = None
 
     @property
     def any(self) -> bool:

@@ -498,7 +498,8 @@ class Layer:
             raise LayerError(None, type(self).__name__,
                              "you forgot to call `super().__init__()` as the first statement "
                              "in the `__init__()` method. Go add it!")
-        if not args and "inputs" in kwargs:
+        inputs_keyword = not args and "inputs" in kwargs
+        if inputs_keyword:
             args = (kwargs.pop("inputs"),)
         user_call = tracing.has_user_call(self)
         if len(args) > 1 and not user_call:
@@ -564,7 +565,7 @@ class Layer:
             return outputs  # shapes only: the call is inside a traced call(), or eager
         mask = masking.node_mask(self, args, kwargs)  # Keras adds it to the node's arguments
         masking.set_output_masks(self, args, kwargs, outputs)
-        node = Node(self, args, outputs, kwargs)
+        node = Node(self, args, outputs, kwargs, inputs_keyword=inputs_keyword)
         node.inner_calls = inner_calls
         if mask is not None:
             node.input_tensors.append(mask)

@@ -8,14 +8,17 @@ from .tensor import KerasHistory, KerasTensor, flatten
 class Node:
     """``layer(inputs) -> outputs``, once. A layer called twice (shared) has two nodes."""
 
-    def __init__(self, operation, call_args=(), outputs=(), call_kwargs=None):
+    def __init__(self, operation, call_args=(), outputs=(), call_kwargs=None, inputs_keyword=False):
         self.operation = operation
         # The call's arguments as given (tensors and other values), for re-running shapes.
         self.call_args = tuple(call_args)
         self.call_kwargs = dict(call_kwargs or {})
-        self.input_tensors: list[KerasTensor] = [
-            x for x in flatten([self.call_args, self.call_kwargs]) if isinstance(x, KerasTensor)
-        ]
+        # Keras lists a node's input tensors as it flattens (args, kwargs), kwargs by sorted key: a
+        # first argument passed as ``inputs=`` sorts among the keywords (``layer(inputs=x, mask=m)``
+        # is connected to m, then x).
+        arguments = ([(), {"inputs": self.call_args[0], **self.call_kwargs}] if inputs_keyword
+                     else [self.call_args, self.call_kwargs])
+        self.input_tensors: list[KerasTensor] = [x for x in flatten(arguments) if isinstance(x, KerasTensor)]
         self.outputs: list[KerasTensor] = flatten(outputs)
         operation._inbound_nodes.append(self)
         for x in self.input_tensors:

@@ -145,6 +145,9 @@ def unknown(en: str, zh: str) -> TFFlops:
 # are compositions of registered element-wise ops, as keras/src/activations computes them.
 ACTIVATION_OPS = {
     "gelu": (("Mul", 3), ("Neg", 1)),  # exact gelu: 0.5 · x · erfc(-x / √2)
+    # keras_hub's helpers: gelu(x, approximate=True) (tanh form) and CLIP's x · sigmoid(1.702 · x)
+    "gelu_approximate": (("Mul", 4), ("AddV2", 2), ("Pow", 1)),
+    "quick_gelu": (("Mul", 2),),
     "swish": (("Mul", 2),),  # x · sigmoid(1 · x)
     "silu": (("Mul", 2),),
     "hard_sigmoid": (("AddV2", 1), ("RealDiv", 1)),  # relu6(x + 3) / 6

@@ -28,7 +28,8 @@ def _bytes(text: str) -> int:
 def add_arguments(cmd, positive_int) -> None:
     group = cmd.add_argument_group("language models (a Hugging Face config.json, model directory or cache entry)")
     group.add_argument("--seq-len", type=positive_int, default=None, metavar="N",
-                       help="tokens per sequence: FLOPs, KV cache and memory at this context")
+                       help="tokens per sequence: FLOPs, KV cache and memory at this context (also the "
+                            "length of keras_hub models' token inputs in scripts, None in keras_hub)")
     group.add_argument("--causal-half", action="store_true",
                        help="nncalc convention: count only the (query, key) pairs the causal mask keeps")
     group.add_argument("--recompute", action="store_true", help="training FLOPs with full recomputation (4x forward)")

@@ -653,15 +653,36 @@ class EinsumDense(Layer):
         self.add_lora_weights(self.kernel, rank, shape[:-1] + (rank,), (rank, shape[-1]),
                               self.kernel_constraint, "kernel_constraint", "kernel")
 
+    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform", b_initializer="zeros"):
+        """Keras' ``EinsumDense.enable_lora``, on a built layer: the kernel is frozen and float32
+        ``lora_kernel_a`` (kernel shape but the last axis, r) and ``lora_kernel_b`` (r, last axis)
+        are added (keras_hub's ``Backbone.enable_lora`` calls it on the query and value layers)."""
+        if self.kernel_constraint:
+            raise ValueError("Lora is incompatible with kernel constraints. In order to enable lora on this "
+                             "layer, remove the `kernel_constraint` argument.")
+        if not self.built:
+            raise ValueError("Cannot enable lora on a layer that isn't yet built.")
+        if self.lora_enabled:
+            raise ValueError("lora is already enabled. This can only be done once per layer.")
+        self._enable_lora(rank)
+        self.lora_rank = rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
+
     def compute_output_shape(self, input_shape):
         """Keras' rule, which lists the axes a left ``...`` stands for in reverse order.
 
-        Inside a traced ``call()`` Keras runs the einsum itself, so there they keep their order.
+        Inside a traced ``call()`` Keras runs the einsum itself, so there they keep their order,
+        and an output axis left ``None`` in ``output_shape`` has the size of the input axis of
+        the same letter (the einsum computes it), not the size the layer was built with.
         """
         output = tuple(self._shapes(input_shape)[2])
         elided = len(input_shape) - len(self.equation.split(",")[0].replace("...", ""))
         if not recording() and self.equation.startswith("...") and elided > 2:
             output = (output[0],) + tuple(input_shape[1:elided]) + output[elided:]
+        if not recording() and "..." not in self.equation:
+            in_spec, out_spec = self.equation.split(",")[0], self.equation.split("->")[1]
+            output = tuple(input_shape[in_spec.index(letter)] if size is None and letter in in_spec else size
+                           for letter, size in zip(out_spec, output))
         return output
 
     weight_names_zh = {"kernel": "权重", "bias": "偏置",

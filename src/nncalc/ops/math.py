@@ -23,9 +23,13 @@ class TopK(Operation):
         return [Spec(shape, _dtype(x)), Spec(shape, "int32")]
 
     def cost_for_call(self, output_shape, *args, **kwargs):
+        """FLOPs = input elements, as a reduction (one comparison per element read): exact for
+        k = 1 (an argmax), a lower bound for larger k, whose count depends on the algorithm."""
         from ..core import cost
 
-        return cost.not_modelled("top_k")
+        shape = self._in_shapes[0] if self._in_shapes else output_shape[0]
+        return cost.Cost([cost.flops(Text("top-k selection: one comparison per element read",
+                                          "取前 k 个：每读一个元素比较一次"), cost.elements(shape))])
 
 
 def top_k(x, k, sorted=True):

@@ -149,6 +149,7 @@ class OneHot(Operation):
     operation = Text("one-hot encoding", "独热编码")
     shape_rule = Text("a new axis of size num_classes at axis", "在 axis 处新增大小为 num_classes 的维度")
     flops_per_element = None
+    tf_ops = {}  # TF profiler: OneHot is not registered (measured on keras_hub's MoE routers)
 
     def __init__(self, num_classes, axis=-1, dtype=None, sparse=False, **kwargs):
         super().__init__(**kwargs)

@@ -1,0 +1,17 @@
+import keras_hub
+import keras
+m = keras_hub.models.GPT2Backbone(vocabulary_size=100, num_layers=2, num_heads=4, hidden_dim=32, intermediate_dim=64, max_sequence_length=20)
+m.summary()
+keras_hub.models.GPT2CausalLM(backbone=m, preprocessor=None).summary()
+m = keras_hub.models.OPTBackbone(vocabulary_size=100, num_layers=2, num_heads=4, hidden_dim=32, intermediate_dim=64, max_sequence_length=20)
+m.summary()
+keras_hub.models.OPTCausalLM(backbone=m, preprocessor=None).summary()
+m = keras_hub.models.BertBackbone(vocabulary_size=100, num_layers=2, num_heads=4, hidden_dim=32, intermediate_dim=64, max_sequence_length=20)
+m.summary()
+keras_hub.models.BertMaskedLM(backbone=m, preprocessor=None).summary()
+keras_hub.models.BertTextClassifier(backbone=m, num_classes=3, preprocessor=None).summary()
+m = keras_hub.models.RobertaBackbone(vocabulary_size=100, num_layers=2, num_heads=4, hidden_dim=32, intermediate_dim=64, max_sequence_length=20)
+m.summary()
+keras_hub.models.RobertaMaskedLM(backbone=m, preprocessor=None).summary()
+keras_hub.models.RobertaTextClassifier(backbone=m, num_classes=3, preprocessor=None).summary()
+print(keras.layers.Dropout(0.1).name, keras.layers.Dense(3).name, keras.layers.MultiHeadAttention(2, 3).name, keras.layers.LayerNormalization().name, keras.layers.Softmax().name, keras.layers.EinsumDense("ab,bc->ac", 3).name)

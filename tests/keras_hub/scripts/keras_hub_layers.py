@@ -1,0 +1,18 @@
+import keras
+import keras_hub
+enc_in = keras.Input(shape=(16,), dtype="int32")
+x = keras_hub.layers.TokenAndPositionEmbedding(vocabulary_size=100, sequence_length=16, embedding_dim=32)(enc_in)
+x = keras_hub.layers.TransformerEncoder(intermediate_dim=64, num_heads=4)(x)
+dec_in = keras.Input(shape=(None,), dtype="int32")
+y = keras_hub.layers.TokenAndPositionEmbedding(vocabulary_size=100, sequence_length=16, embedding_dim=32, mask_zero=True)(dec_in)
+y = keras_hub.layers.TransformerDecoder(intermediate_dim=64, num_heads=4)(y, x)
+y = keras_hub.layers.TransformerDecoder(intermediate_dim=48, num_heads=2, normalize_first=True)(y)
+z = keras_hub.layers.PositionEmbedding(sequence_length=16)(y)
+out = keras.layers.Dense(10)(keras.layers.GlobalAveragePooling1D()(z))
+model = keras.Model([enc_in, dec_in], out)
+model.summary()
+r = keras_hub.layers.RotaryEmbedding()
+print(r.name)
+i = keras.Input((12, 24))
+p = keras_hub.layers.SinePositionEncoding()(i)
+keras.Model(i, keras.layers.Add()([i, p])).summary()

@@ -1,0 +1,16 @@
+import keras_hub
+import keras
+m = keras_hub.models.ViTBackbone(image_shape=(32, 32, 3), patch_size=8, num_layers=2, num_heads=4, hidden_dim=32, mlp_dim=64)
+m.summary()
+keras_hub.models.ViTImageClassifier(backbone=m, num_classes=10, preprocessor=None).summary()
+keras_hub.models.ViTImageClassifier(backbone=m, num_classes=10, preprocessor=None, pooling="gap", intermediate_dim=16).summary()
+m = keras_hub.models.ViTBackbone(image_shape=(32, 32, 3), patch_size=16, num_layers=1, num_heads=2, hidden_dim=16, mlp_dim=32, use_class_token=False, use_patch_bias=False, use_mha_bias=False)
+m.summary()
+m = keras_hub.models.WhisperBackbone(vocabulary_size=100, num_layers=2, num_heads=4, hidden_dim=32, intermediate_dim=64, num_mels=16, max_encoder_sequence_length=60, max_decoder_sequence_length=20)
+m.summary()
+v = keras_hub.models.CLIPVisionEncoder(patch_size=8, hidden_dim=32, num_layers=2, num_heads=4, intermediate_dim=64, image_shape=(32, 32, 3))
+t = keras_hub.models.CLIPTextEncoder(vocabulary_size=100, embedding_dim=32, hidden_dim=32, num_layers=2, num_heads=4, intermediate_dim=64, max_sequence_length=16)
+v.summary()
+t.summary()
+keras_hub.models.CLIPBackbone(v, t, projection_dim=24).summary()
+print(keras.layers.Dropout(0.1).name, keras.layers.Dense(3).name)
